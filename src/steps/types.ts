@@ -70,6 +70,8 @@ export interface StepContext {
   /** `<resource>/<stepId>`, unique within a run. */
   stepKey: string;
   attempt: number;
+  /** Phases this step has applied so far (across resumes), with when: lets decide() time out a phase. */
+  applied: ReadonlyArray<{ phase: string; at: number }>;
   runbook: Runbook;
   resourceName: string;
   resource: Resource;
