@@ -1,0 +1,86 @@
+/**
+ * --dry-run: observe and decide every step, never apply. Steps downstream of one that would act are shown with
+ * every call they may make (their observation would change once the upstream step ran). The AWS layer refuses
+ * mutating calls in this mode regardless, so this module cannot change anything even by mistake.
+ */
+import { findStepKind } from '../steps/registry.js';
+import type { Decision } from '../steps/types.js';
+import type { Checkpoint, StepState } from './checkpoint.js';
+import { describeContextFor, orderSteps } from './plan.js';
+import type { Plan } from './plan.js';
+import type { ContextDeps } from './step-context.js';
+import { buildStepContext } from './step-context.js';
+import { currentStepKey, toEventError } from './execute.js';
+import { isRetryableError, planRetryDelay } from './retry.js';
+
+export interface DryRunResult {
+  /** true when a preflight or safety check would refuse. */
+  refused: boolean;
+  failed: boolean;
+  decisions: Array<{ key: string; decision: Decision | { state: 'after'; upstream: string[] } | { state: 'skipped'; reason: string } }>;
+}
+
+export async function planDryRun(deps: ContextDeps & { plan: Plan; checkpoint: Checkpoint }): Promise<DryRunResult> {
+  const pending = new Set<string>();
+  const result: DryRunResult = { refused: false, failed: false, decisions: [] };
+  for (const step of orderSteps(deps.plan.steps)) {
+    const kind = findStepKind(step.kind);
+    if (!kind) continue;
+    const state: StepState = deps.checkpoint.steps.find((s) => s.key === step.key) ?? {
+      key: step.key, resource: step.resource, id: step.id, kind: step.kind, description: step.description,
+      status: 'pending', attempts: 0, outputs: {}, applied: [],
+    };
+    deps.events.emit({ type: 'step.started', key: step.key, resource: step.resource, stepId: step.id, kind: step.kind, description: step.description });
+    if (step.skipReason) {
+      deps.events.emit({ type: 'step.planned', key: step.key, reason: `skipped: ${step.skipReason}`, calls: [], afterPending: false });
+      result.decisions.push({ key: step.key, decision: { state: 'skipped', reason: step.skipReason } });
+      continue;
+    }
+    const upstream = step.needs.filter((n) => pending.has(n));
+    if (upstream.length > 0) {
+      const dctx = describeContextFor(deps.runbook, step.resource, deps.operation, deps.flags);
+      const calls = kind.calls(step.params, dctx);
+      deps.events.emit({ type: 'step.planned', key: step.key, reason: `after ${upstream.join(', ')}`, calls, afterPending: true });
+      result.decisions.push({ key: step.key, decision: { state: 'after', upstream } });
+      pending.add(step.key);
+      continue;
+    }
+    try {
+      const decision = await currentStepKey.run(step.key, () => observeAndDecide(deps, step, state));
+      result.decisions.push({ key: step.key, decision });
+      if (decision.state === 'done') {
+        deps.events.emit({ type: 'step.planned', key: step.key, reason: `already done: ${decision.reason}`, calls: [], afterPending: false });
+        continue;
+      }
+      pending.add(step.key);
+      if (decision.state === 'apply') {
+        deps.events.emit({ type: 'step.planned', key: step.key, reason: decision.reason, calls: decision.calls, afterPending: false });
+      } else if (decision.state === 'waiting') {
+        deps.events.emit({ type: 'step.planned', key: step.key, reason: `in progress, would wait: ${decision.reason}`, calls: [], afterPending: false });
+      } else {
+        result.refused = true;
+        deps.events.emit({ type: 'step.planned', key: step.key, reason: `would refuse: ${decision.reason} (${decision.hint})`, calls: [], afterPending: false });
+      }
+    } catch (err) {
+      result.failed = true;
+      pending.add(step.key);
+      deps.events.emit({ type: 'step.failed', key: step.key, durationMs: 0, error: toEventError(err) });
+    }
+  }
+  return result;
+}
+
+async function observeAndDecide(deps: ContextDeps & { plan: Plan }, step: Plan['steps'][number], state: StepState): Promise<Decision> {
+  const kind = findStepKind(step.kind);
+  if (!kind) throw new Error(`unknown step kind ${step.kind}`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const ctx = buildStepContext(deps, step, state);
+      const obs = await kind.observe(ctx, step.params);
+      return kind.decide(obs, step.params, ctx);
+    } catch (err) {
+      if (!isRetryableError(err) || attempt >= step.retry.maxAttempts) throw err;
+      await deps.clock.sleep(planRetryDelay(step.retry, attempt, Math.random()), deps.signal);
+    }
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * execute: walks the planned step graph. Each step: observe → decide → (skip | refuse | apply → wait until done).
+ * Independent steps run in parallel under a limit; every transition is checkpointed; retryable AWS errors are
+ * retried per the step's policy; Ctrl-C (the abort signal) lets in-flight calls finish, then stops.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DeclinedError, DrctlError, InterruptedError, RefusedError, StepError, errorMessage } from '../errors.js';
+import { findStepKind } from '../steps/registry.js';
+import type { AnyStepKind, Decision, Outputs, StepContext } from '../steps/types.js';
+import type { Checkpoint, StepState } from './checkpoint.js';
+import type { EventError, RunStatus } from './events.js';
+import type { Plan, PlannedStep } from './plan.js';
+import { isRetryableError, planPollDelay, planRetryDelay } from './retry.js';
+import type { ContextDeps } from './step-context.js';
+import { buildStepContext } from './step-context.js';
+import { renderDuration } from '../util/duration.js';
+
+/** Which step an AWS call belongs to, for the journal (steps run concurrently). */
+export const currentStepKey = new AsyncLocalStorage<string>();
+
+export interface ExecuteDeps extends ContextDeps {
+  plan: Plan;
+  checkpoint: Checkpoint;
+  parallel: number;
+  /** Persists the checkpoint (atomic, serialised by the caller). */
+  persist(): Promise<void>;
+  random?: () => number;
+}
+
+export interface ExecuteResult {
+  status: Exclude<RunStatus, 'planned'>;
+  failures: Array<{ key: string; error: DrctlError }>;
+}
+
+export function toEventError(err: unknown): EventError {
+  const base: EventError = { code: err instanceof DrctlError ? err.code : 'internal-error', message: errorMessage(err) };
+  if (err instanceof DrctlError && err.hint) base.hint = err.hint;
+  const aws = err as { awsErrorName?: string; requestId?: string };
+  if (aws.awsErrorName) base.awsErrorName = aws.awsErrorName;
+  if (aws.requestId) base.requestId = aws.requestId;
+  return base;
+}
+
+function asDrctlError(err: unknown, key: string): DrctlError {
+  if (err instanceof DrctlError) return err;
+  return new StepError('internal-error', `${key}: unexpected error (this is a bug in drctl): ${errorMessage(err)}`, {
+    hint: 'Re-running resumes at this step. Please report the error with the run journal.',
+    cause: err,
+  });
+}
+
+function kindFor(step: PlannedStep): AnyStepKind {
+  const kind = findStepKind(step.kind);
+  if (!kind) throw new StepError('unknown-step-kind', `${step.key}: unknown step kind ${step.kind}`);
+  return kind;
+}
+
+export async function executePlan(deps: ExecuteDeps): Promise<ExecuteResult> {
+  const states = new Map(deps.checkpoint.steps.map((s) => [s.key, s]));
+  const failures: Array<{ key: string; error: DrctlError }> = [];
+  const inFlight = new Map<string, Promise<void>>();
+  const finished = (key: string) => {
+    const status = states.get(key)?.status;
+    return status === 'done' || status === 'skipped';
+  };
+
+  const launch = (step: PlannedStep) => {
+    const state = states.get(step.key);
+    if (!state) throw new Error(`no state for ${step.key}`);
+    const promise = currentStepKey
+      .run(step.key, () => runStep(deps, step, state))
+      .catch((err: unknown) => {
+        const error = asDrctlError(err, step.key);
+        if (error instanceof InterruptedError) return;
+        failures.push({ key: step.key, error });
+      })
+      .finally(() => inFlight.delete(step.key));
+    inFlight.set(step.key, promise);
+  };
+
+  for (;;) {
+    if (!deps.signal.aborted) {
+      const failedKeys = new Set(failures.map((f) => f.key));
+      for (const step of deps.plan.steps) {
+        if (inFlight.size >= deps.parallel) break;
+        if (inFlight.has(step.key) || finished(step.key) || failedKeys.has(step.key)) continue;
+        if (step.needs.every(finished)) launch(step);
+      }
+    }
+    if (inFlight.size === 0) break;
+    await Promise.race(inFlight.values());
+  }
+
+  let status: ExecuteResult['status'] = 'succeeded';
+  if (deps.signal.aborted) status = 'interrupted';
+  else if (failures.some((f) => f.error instanceof DeclinedError)) status = 'declined';
+  else if (failures.some((f) => f.error instanceof RefusedError)) status = 'refused';
+  else if (failures.length > 0 || deps.plan.steps.some((s) => !finished(s.key))) status = 'failed';
+  return { status, failures };
+}
+
+async function runStep(deps: ExecuteDeps, step: PlannedStep, state: StepState): Promise<void> {
+  const kind = kindFor(step);
+  const started = deps.clock.now();
+  if (step.skipReason) {
+    await transition(deps, state, { status: 'skipped', reason: step.skipReason, endedAt: iso(deps, started) });
+    deps.events.emit({ type: 'step.done', key: step.key, skipped: true, reason: step.skipReason, durationMs: 0, outputs: {} });
+    return;
+  }
+  await transition(deps, state, { status: 'running', startedAt: state.startedAt ?? iso(deps, started), error: undefined });
+  deps.events.emit({ type: 'step.started', key: step.key, resource: step.resource, stepId: step.id, kind: step.kind, description: step.description });
+
+  for (let retry = 0; ; retry++) {
+    state.attempts += 1;
+    try {
+      const { skipped, reason } = await attemptStep(deps, kind, step, state);
+      await transition(deps, state, { status: skipped ? 'skipped' : 'done', reason, endedAt: iso(deps, deps.clock.now()) });
+      deps.events.emit({ type: 'step.done', key: step.key, skipped, reason, durationMs: deps.clock.now() - started, outputs: state.outputs });
+      return;
+    } catch (err) {
+      if (deps.signal.aborted) {
+        await deps.persist();
+        throw new InterruptedError(`${step.key} interrupted`);
+      }
+      if (isRetryableError(err) && state.attempts < step.retry.maxAttempts) {
+        const delayMs = planRetryDelay(step.retry, retry + 1, (deps.random ?? Math.random)());
+        deps.events.emit({ type: 'step.retrying', key: step.key, attempt: state.attempts, delayMs, error: toEventError(err) });
+        await deps.persist();
+        try {
+          await deps.clock.sleep(delayMs, deps.signal);
+        } catch {
+          throw new InterruptedError(`${step.key} interrupted`);
+        }
+        continue;
+      }
+      const error = asDrctlError(err, step.key);
+      await transition(deps, state, { status: 'failed', error: toEventError(error), endedAt: iso(deps, deps.clock.now()) });
+      deps.events.emit({ type: 'step.failed', key: step.key, durationMs: deps.clock.now() - started, error: toEventError(error) });
+      throw error;
+    }
+  }
+}
+
+/** One attempt: observe, decide, act and wait. Returns whether the step found its work already done. */
+async function attemptStep(
+  deps: ExecuteDeps,
+  kind: AnyStepKind,
+  step: PlannedStep,
+  state: StepState,
+): Promise<{ skipped: boolean; reason: string }> {
+  const ctx = buildStepContext(deps, step, state);
+  let obs = await kind.observe(ctx, step.params);
+  let decision = kind.decide(obs, step.params, ctx);
+  let appliedThisAttempt = false;
+  let waitStarted: number | undefined;
+  let polls = 0;
+  let lastReason = '';
+
+  for (;;) {
+    if (decision.state === 'done') {
+      Object.assign(state.outputs, decision.outputs ?? {});
+      return { skipped: state.applied.length === 0 && !appliedThisAttempt, reason: decision.reason };
+    }
+    if (decision.state === 'blocked') {
+      throw new RefusedError('step-refused', `${step.key}: ${decision.reason}`, { hint: decision.hint });
+    }
+    const phase = decision.state === 'apply' ? decision.phase : undefined;
+    if (phase !== undefined && !state.applied.some((a) => a.phase === phase)) {
+      deps.events.emit({ type: 'step.applying', key: step.key, phase, reason: decision.reason });
+      const outputs = await kind.apply(ctx, step.params, obs, phase);
+      state.applied.push({ phase, at: deps.clock.now() });
+      appliedThisAttempt = true;
+      if (outputs) Object.assign(state.outputs, outputs);
+      await deps.persist();
+      if (!kind.wait) return { skipped: false, reason: decision.reason };
+    } else if (!kind.wait) {
+      // Applied in an earlier attempt whose completion was not recorded (crash right after apply).
+      if (phase !== undefined) return { skipped: false, reason: decision.reason };
+      throw new StepError('step-stuck', `${step.key}: ${decision.reason}`, {
+        hint: 'This step cannot wait; re-run once the condition has cleared.',
+      });
+    }
+    // Wait: re-observe with backoff until done or the timeout.
+    const wait = kind.wait;
+    if (!wait) throw new StepError('step-stuck', `${step.key}: nothing to wait for`);
+    waitStarted ??= deps.clock.now();
+    const timeoutMs = step.timeoutMs ?? wait.timeoutMs;
+    const elapsed = deps.clock.now() - waitStarted;
+    const reason = decision.reason;
+    if (elapsed > timeoutMs) {
+      throw new StepError('wait-timeout', `${step.key}: still not done after ${renderDuration(elapsed)}: ${reason}`, {
+        hint: 'Re-run the same command to keep waiting (the run resumes here), or raise the step\'s `timeout:` in the runbook.',
+      });
+    }
+    if (reason !== lastReason || polls % 10 === 0) {
+      deps.events.emit({ type: 'step.waiting', key: step.key, reason, elapsedMs: elapsed });
+      lastReason = reason;
+    }
+    polls += 1;
+    await deps.clock.sleep(planPollDelay(Math.max(1, wait.pollMs * deps.flags.pollScale), polls), deps.signal);
+    obs = await kind.observe(ctx, step.params);
+    decision = kind.decide(obs, step.params, ctx) as Decision;
+  }
+}
+
+async function transition(deps: ExecuteDeps, state: StepState, update: Partial<StepState>): Promise<void> {
+  for (const [key, value] of Object.entries(update)) {
+    if (value === undefined) delete (state as unknown as Record<string, unknown>)[key];
+    else (state as unknown as Record<string, unknown>)[key] = value;
+  }
+  await deps.persist();
+}
+
+function iso(deps: ExecuteDeps, ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Outputs of a resource's steps in a checkpoint, by step id. */
+export function outputsByStep(checkpoint: Checkpoint, resource: string): Record<string, Outputs> {
+  const result: Record<string, Outputs> = {};
+  for (const s of checkpoint.steps) if (s.resource === resource) result[s.id] = s.outputs;
+  return result;
+}
+
+export type { StepContext };
