@@ -41,3 +41,14 @@ export interface ServiceHandler<W> {
 }
 
 export interface SandboxClock extends Clock {}
+
+/**
+ * A service as the router sees it: it names the operation of a request (for fault matching and NotImplemented
+ * messages), handles it, and renders AwsErrors in its own protocol. Register it in services/index.ts.
+ */
+export interface SandboxService extends ServiceHandler<import('./world.js').World> {
+  /** The operation a request is for, or undefined when the request matches no known route/target. */
+  operationOf(request: SandboxRequest): string | undefined;
+  /** Renders an error in this service's protocol (for the same request). */
+  renderError(error: import('./protocol/errors.js').AwsError, request: SandboxRequest, requestId: string): SandboxResponse;
+}

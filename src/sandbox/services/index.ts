@@ -1,0 +1,7 @@
+/**
+ * The services the sandbox routes to. Adding a service is one line here: its module exports a SandboxService
+ * (see types.ts) and, at import time, registers its advance hook and duration settings with the World.
+ */
+import type { SandboxService } from '../types.js';
+
+export const SANDBOX_SERVICES: readonly SandboxService[] = [];
