@@ -91,11 +91,13 @@ export async function executePlan(deps: ExecuteDeps): Promise<ExecuteResult> {
     await Promise.race(inFlight.values());
   }
 
+  const allFinished = deps.plan.steps.every((s) => finished(s.key));
   let status: ExecuteResult['status'] = 'succeeded';
-  if (deps.signal.aborted) status = 'interrupted';
+  if (allFinished && failures.length === 0) status = 'succeeded';
+  else if (deps.signal.aborted) status = 'interrupted';
   else if (failures.some((f) => f.error instanceof DeclinedError)) status = 'declined';
   else if (failures.some((f) => f.error instanceof RefusedError)) status = 'refused';
-  else if (failures.length > 0 || deps.plan.steps.some((s) => !finished(s.key))) status = 'failed';
+  else status = 'failed';
   return { status, failures };
 }
 
