@@ -3,6 +3,8 @@
  * `{label}`s (so `/file-systems/replication-configurations` beats `/file-systems/{FileSystemId}`), and a greedy
  * `{Key+}` label takes the rest of the path.
  */
+import { decodeSegment } from './path.js';
+
 export interface RouteDefinition<Op extends string> {
   method: string;
   /** e.g. `/2015-02-01/file-systems/{FileSystemId}/protection` */
@@ -69,9 +71,5 @@ function matchSegments(template: string[], parts: string[]): Record<string, stri
 }
 
 function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
+  return decodeSegment(segment);
 }

@@ -3,5 +3,10 @@
  * (see types.ts) and, at import time, registers its advance hook and duration settings with the World.
  */
 import type { SandboxService } from '../types.js';
+import { efsService } from './efs/index.js';
+import { stsService } from './sts/index.js';
 
-export const SANDBOX_SERVICES: readonly SandboxService[] = [];
+export const SANDBOX_SERVICES: readonly SandboxService[] = [
+  stsService,
+  efsService,
+];
