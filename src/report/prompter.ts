@@ -24,6 +24,15 @@ export interface TtyPrompterOptions {
   /** Where the question is written: stderr, so --output json keeps stdout clean. */
   promptStream?: NodeJS.WriteStream;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Called on Ctrl-C at the prompt. readline swallows the terminal's SIGINT while it reads, so by default this
+   * hands it on to the process's own SIGINT listeners (the CLI's: abort, checkpoint, release the lock).
+   */
+  onInterrupt?: () => void;
+}
+
+function forwardSigint(): void {
+  if (process.listenerCount('SIGINT') > 0) process.emit('SIGINT', 'SIGINT');
 }
 
 /** The approver's name for journals and evidence: DRCTL_USER when set (shared jump hosts), else the OS user. */
@@ -64,11 +73,10 @@ export function createTtyPrompter(options: TtyPrompterOptions = {}): Prompter {
         options.pausable?.resume();
         fn();
       };
-      // Ctrl-C at the prompt: readline swallows the signal, so pass it on to whoever handles interrupts
-      // (the engine writes the checkpoint and releases the lock) and stop waiting for an answer.
+      // Ctrl-C at the prompt: stop waiting for an answer and let whoever handles interrupts do the rest.
       rl.on('SIGINT', () => {
         settle(() => reject(new InterruptedError('interrupted at a confirmation prompt', { hint: 'Re-run the same command to resume.' })));
-        if (process.listenerCount('SIGINT') > 0) process.emit('SIGINT', 'SIGINT');
+        (options.onInterrupt ?? forwardSigint)();
       });
       // Ctrl-D or a closed terminal: no answer is No.
       rl.on('close', () => settle(() => resolve(false)));

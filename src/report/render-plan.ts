@@ -51,7 +51,8 @@ export function renderPlannedStep(event: PlannedEvent, tracker: RunTracker, chal
       lines.push(indent + chalk.dim(`${afterText(text, event, tracker)}${event.calls.length > 0 ? '; may call:' : ''}`));
       break;
     case 'act':
-      if (text) lines.push(indent + chalk.dim(text));
+      // An approval's reason is its question, already in the description: say it once.
+      if (text && !info?.description.includes(text)) lines.push(indent + chalk.dim(text));
       break;
   }
   for (const call of event.calls) {
@@ -81,7 +82,7 @@ export function renderPlannedStepPlain(event: PlannedEvent, tracker: RunTracker)
   const text = outcome === 'after' ? afterText(oneLine(detail), event, tracker) : oneLine(detail);
   const head = [prefix, PLAIN_OUTCOME[outcome]];
   if (description) head.push(oneLine(description));
-  if (text) head.push(text);
+  if (text && !description?.includes(text)) head.push(text);
   const lines = [head.join('  ')];
   for (const call of event.calls) {
     const note = call.note ? `  (${oneLine(call.note)})` : '';

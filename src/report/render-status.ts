@@ -37,6 +37,8 @@ export interface StatusRenderOptions extends RenderOptions {
 }
 
 const FINISHED_OK = new Set(['succeeded', 'planned']);
+/** Runs nobody should resume: finished well, or given up with --new-run. */
+const NOTHING_TO_RESUME = new Set([...FINISHED_OK, 'abandoned']);
 
 function stepSymbol(status: string): string {
   switch (status) {
@@ -57,7 +59,7 @@ function stepSymbol(status: string): string {
 function stepError(error: StatusStep['error']): string {
   if (error === undefined) return '';
   if (typeof error === 'string') return oneLine(error);
-  const aws = error.awsErrorName ? ` (AWS ${error.awsErrorName})` : '';
+  const aws = error.awsErrorName && !error.message.includes(error.awsErrorName) ? ` (AWS ${error.awsErrorName})` : '';
   return oneLine(`${error.code ? `${error.code}: ` : ''}${error.message}${aws}`);
 }
 
@@ -102,10 +104,12 @@ export function renderStatus(runs: readonly StatusRun[], options: StatusRenderOp
       lines.push(`  ${coloured} ${fields.filter(Boolean).join('  ')}`.trimEnd());
       if (typeof step.error === 'object' && step.error.hint) lines.push(`      ${chalk.yellow('hint:')} ${step.error.hint}`);
     }
-    if (!FINISHED_OK.has(run.status)) {
+    if (!NOTHING_TO_RESUME.has(run.status)) {
       const next = run.steps.find((s) => !['done', 'skipped', 'succeeded'].includes(s.status));
       const from = next ? ` from ${next.key}` : '';
-      lines.push(`  ${chalk.yellow('next:')} re-run ${resumeCommand(run)} to resume${from} (add --new-run to start over).`);
+      // A "running" checkpoint is either live in another process (the lock says so) or was killed mid-step.
+      const unless = run.status === 'running' ? 'if no drctl process is still running it, ' : '';
+      lines.push(`  ${chalk.yellow('next:')} ${unless}re-run ${resumeCommand(run)} to resume${from} (add --new-run to start over).`);
     }
     blocks.push(lines.join('\n'));
   }
