@@ -1,0 +1,150 @@
+/**
+ * The drctl command line: argv → options → one engine entry → exit code. The only module that sets the exit
+ * code. Heavy modules (engine, AWS SDK, sandbox) are imported inside the actions so `--help`, `validate` and
+ * `schema` start fast.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, InputError, isDrctlError } from '../errors.js';
+import type { RawRunOptions } from './options.js';
+import { createProcessOutput } from '../report/output.js';
+import type { Output } from '../report/output.js';
+import { renderError } from '../report/render.js';
+
+const VERSION = '0.1.0';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function runOptions(command: Command, operation: string): Command {
+  return command
+    .option('--fs <name>', 'resource to act on (repeatable)', collect)
+    .option('--all', 'every resource of the runbook')
+    .option('-f, --file <path>', 'runbook file or directory (default ./runbooks)')
+    .option('--dry-run', 'observe and print every call that would be made; change nothing')
+    .option('-y, --yes', 'approve every confirmation and approval gate (for CI)')
+    .option('--approve <step>', 'pre-approve one approval step by id (repeatable)', collect)
+    .option('--force', 'go on despite a safety refusal (lag beyond RPO, unreplicated changes)')
+    .option('--primary-unavailable', 'the primary region is down: only call the DR side')
+    .option('--new-run', 'abandon an unfinished run and start over')
+    .option('--parallel <n>', 'resources processed at once (default: runbook settings.parallel)')
+    .option('--profile <name>', 'AWS profile for base credentials')
+    .option('--sandbox', 'run against the built-in AWS emulator (state kept under the state dir)')
+    .option('--sandbox-endpoint <url>', 'run against a running `drctl sandbox`')
+    .option('--state-dir <dir>', 'where checkpoints, locks and reports live (default .drctl)')
+    .addOption(new Option('--output <mode>', 'human, plain or json (NDJSON events)').choices(['auto', 'human', 'plain', 'json']))
+    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
+    .addHelpText('after', `\nExamples:\n  drctl ${operation} --fs efs-prod --dry-run\n  drctl ${operation} --fs efs-prod --yes --output json\n  drctl ${operation} --fs efs-prod --sandbox --yes`);
+}
+
+export function buildProgram(output: Output, setExit: (code: number) => void): Command {
+  const program = new Command('drctl')
+    .description('Disaster-recovery runbooks for Amazon EFS, FSx for Lustre and S3: failover, failback, drills.')
+    .version(VERSION)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => output.out(s.replace(/\n$/, '')), writeErr: (s) => output.err(s.replace(/\n$/, '')), outputError: (s, write) => write(s) })
+    .addHelpText('after', '\nExamples:\n  drctl validate\n  drctl failover --fs efs-prod --dry-run\n  drctl failover --fs efs-prod --sandbox --yes\n  drctl status\n\nExit codes: 0 ok, 1 step failed, 2 invalid input, 3 refused by a safety check, 4 lock held or stale checkpoint, 5 declined, 130 interrupted.');
+
+  program
+    .command('validate')
+    .description('check runbooks and report every problem at once (no AWS call)')
+    .option('-f, --file <path>', 'runbook file or directory (default ./runbooks)')
+    .option('--no-color', 'no colour')
+    .addHelpText('after', '\nExamples:\n  drctl validate\n  drctl validate -f runbooks/efs-prod.yaml')
+    .action(async (raw: RawRunOptions) => setExit(await (await import('./commands/validate.js')).validateCommand(raw, output)));
+
+  program
+    .command('schema')
+    .description('print the runbook JSON Schema')
+    .addHelpText('after', '\nExample:\n  drctl schema > runbooks/schema.json')
+    .action(async () => setExit(await (await import('./commands/schema.js')).schemaCommand(output)));
+
+  for (const operation of ['failover', 'failback'] as const) {
+    const cmd = runOptions(program.command(operation), operation).description(
+      operation === 'failover'
+        ? 'promote the DR side: preflight, confirmation, promotion, then your exec steps'
+        : 'return to the primary: replicate DR changes back (preserve) or discard them, then restore protection',
+    );
+    if (operation === 'failback') cmd.addOption(new Option('--mode <mode>', 'preserve DR changes or discard them').choices(['preserve', 'discard']));
+    cmd.action(async (raw: RawRunOptions) => setExit(await (await import('./commands/run.js')).runCommand(operation, raw, output)));
+  }
+
+  runOptions(program.command('plan'), 'plan failover')
+    .description('same as <operation> --dry-run: show every step and AWS call without changing anything')
+    .argument('<operation>', 'failover or failback')
+    .addOption(new Option('--mode <mode>', 'failback mode').choices(['preserve', 'discard']))
+    .action(async (operation: string, raw: RawRunOptions) => {
+      if (operation !== 'failover' && operation !== 'failback') {
+        throw new InputError('invalid-argument', `plan takes failover or failback, not '${operation}'`, { hint: 'For example: drctl plan failover --fs efs-prod' });
+      }
+      setExit(await (await import('./commands/run.js')).runCommand(operation, { ...raw, dryRun: true }, output));
+    });
+
+  program
+    .command('status')
+    .description('show runs and their steps')
+    .option('--fs <name>', 'only runs that include this resource')
+    .option('--state-dir <dir>', 'state directory (default .drctl)')
+    .option('--limit <n>', 'runs to show (default 10)')
+    .addOption(new Option('--output <mode>', 'human or json').choices(['human', 'plain', 'json']))
+    .addHelpText('after', '\nExamples:\n  drctl status\n  drctl status --fs efs-prod --output json')
+    .action(async (raw: { fs?: string; stateDir?: string; limit?: string; output?: string }) =>
+      setExit(await (await import('./commands/status.js')).statusCommand(raw, output)));
+
+  program
+    .command('unlock')
+    .description('release a stale lock left by a run that is gone')
+    .requiredOption('--fs <name>', 'a resource of the locked runbook')
+    .option('-f, --file <path>', 'runbook file or directory (default ./runbooks)')
+    .option('--force', 'required: confirms you checked the holder is gone')
+    .option('--state-dir <dir>', 'state directory (default .drctl)')
+    .addHelpText('after', '\nExample:\n  drctl unlock --fs efs-prod --force')
+    .action(async (raw: { fs: string; file?: string; force?: boolean; stateDir?: string }) =>
+      setExit(await (await import('./commands/unlock.js')).unlockCommand(raw, output)));
+
+  const sandbox = program
+    .command('sandbox')
+    .description('serve the built-in AWS emulator on 127.0.0.1, seeded from the runbooks')
+    .option('-f, --file <path>', 'runbook file or directory (default ./runbooks)')
+    .option('--port <port>', 'port (default 4566; 0 picks a free one)', '4566')
+    .option('--state <file>', 'keep the world in this file across restarts')
+    .option('--scenario <file>', 'scenario YAML: durations and faults')
+    .addHelpText('after', '\nExamples:\n  drctl sandbox --port 4566\n  drctl sandbox reset')
+    .action(async (raw: { file?: string; port: string; state?: string; scenario?: string }) =>
+      setExit(await (await import('./commands/sandbox.js')).sandboxCommand(raw, output)));
+  sandbox
+    .command('reset')
+    .description('forget the in-process sandbox world kept under the state dir (--sandbox runs start fresh)')
+    .option('--state-dir <dir>', 'state directory (default .drctl)')
+    .action(async (raw: { stateDir?: string }) => setExit(await (await import('./commands/sandbox.js')).sandboxResetCommand(raw, output)));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const output = createProcessOutput({ noColor: argv.includes('--no-color') });
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram(output, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    exitCode = exitCodeFor(err, output);
+  }
+  process.exitCode = exitCode;
+  // Interrupted runs must not linger on open sockets or timers.
+  if (exitCode === ExitCode.interrupted) process.exit(exitCode);
+}
+
+function exitCodeFor(err: unknown, output: Output): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return ExitCode.ok;
+    // Commander already printed what is wrong; add the way out.
+    output.err('hint: run `drctl --help` or `drctl <command> --help` for the options and examples.');
+    return ExitCode.invalidInput;
+  }
+  output.err(renderError(err, { color: output.color }));
+  return isDrctlError(err) ? err.exitCode : 70;
+}
