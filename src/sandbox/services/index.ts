@@ -3,10 +3,12 @@
  * (see types.ts) and, at import time, registers its advance hook and duration settings with the World.
  */
 import type { SandboxService } from '../types.js';
+import { cloudWatchService } from './cloudwatch/index.js';
 import { efsService } from './efs/index.js';
 import { stsService } from './sts/index.js';
 
 export const SANDBOX_SERVICES: readonly SandboxService[] = [
   stsService,
   efsService,
+  cloudWatchService,
 ];

@@ -7,12 +7,15 @@ import { AwsError, notImplemented } from '../../protocol/errors.js';
 import { queryParam, readJsonBody, restJsonError, restJsonResponse } from '../../protocol/rest-json.js';
 import { RestRouter } from '../../protocol/rest-route.js';
 import type { CallContext, SandboxRequest, SandboxResponse, SandboxService } from '../../types.js';
+import { registerDataPlane } from '../../private-api.js';
 import { registerAdvanceHook, type World } from '../../world.js';
+import { efsDataPlane } from './data-plane.js';
 import { describeFileSystems, describeMountTargets, updateFileSystemProtection } from './file-systems.js';
 import { createReplication, deleteReplication, describeReplications } from './replication.js';
 import { advanceEfs } from './replication-sync.js';
 
 registerAdvanceHook('efs', advanceEfs);
+registerDataPlane('efs', efsDataPlane);
 
 const V = '/2015-02-01';
 const routes = new RestRouter([
