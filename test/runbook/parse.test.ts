@@ -100,6 +100,28 @@ filesystems:
     expect(found.find((d) => d.code === 'missing-field')?.message).toContain("required field 'run'");
   });
 
+  it('reports problems inside per-mode failback lists at their own nodes', () => {
+    const text = `version: 1
+accounts:
+  a: { id: '111111111111', region: us-east-1 }
+  b: { id: '111111111111', region: us-west-2 }
+filesystems:
+  x:
+    type: efs
+    primary: { account: a, fileSystemId: fs-12345678 }
+    secondary: { account: b, fileSystemId: fs-87654321 }
+    failback:
+      preserve:
+        - id: go
+          uses: exe
+      dicard: []
+`;
+    const found = diagnosticsOf(text);
+    expect(found.map(at)).toEqual(['unknown-step-kind 13:17', 'unknown-key 14:7']);
+    expect(found[0]?.message).toBe("unknown step kind 'exe' in filesystems.x.failback.preserve[0] (step 'go')");
+    expect(found[1]?.hint).toContain("did you mean 'discard'?");
+  });
+
   it('suggests quoting an account id that YAML read as a number', () => {
     const [d] = diagnosticsOf('version: 1\naccounts:\n  prod: { id: 123456789012, region: us-east-1 }\nfilesystems: {}\n');
     expect(d?.code).toBe('invalid-type');
