@@ -6,9 +6,13 @@ import type { SandboxService } from '../types.js';
 import { cloudWatchService } from './cloudwatch/index.js';
 import { efsService } from './efs/index.js';
 import { stsService } from './sts/index.js';
+import { s3Service } from './s3/index.js';
+import { s3ControlService } from './s3control/index.js';
 
 export const SANDBOX_SERVICES: readonly SandboxService[] = [
   stsService,
   efsService,
   cloudWatchService,
+  s3Service,
+  s3ControlService,
 ];
