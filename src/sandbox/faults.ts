@@ -62,13 +62,19 @@ interface FaultStore {
 }
 
 export class FaultBook {
+  /**
+   * @param beforeChange runs before faults are added or removed, so time-driven state is brought up to the moment
+   *   of the change (a region going down at T must not retroactively freeze what happened before T).
+   */
   constructor(
     private readonly store: FaultStore,
     private readonly random: () => number,
+    private readonly beforeChange: () => void = () => undefined,
   ) {}
 
   /** Adds a fault and returns its id (for remove()). */
   add(fault: FaultInput): string {
+    this.beforeChange();
     this.store.faultCounter += 1;
     const id = `fault-${this.store.faultCounter}`;
     this.store.faults.push({ ...fault, id } as FaultRecord);
@@ -76,10 +82,12 @@ export class FaultBook {
   }
 
   remove(id: string): void {
+    this.beforeChange();
     this.store.faults = this.store.faults.filter((f) => f.id !== id);
   }
 
   clear(): void {
+    this.beforeChange();
     this.store.faults = [];
   }
 
@@ -88,6 +96,7 @@ export class FaultBook {
   }
 
   setRegionDown(region: string, down = true): void {
+    this.beforeChange();
     this.store.faults = this.store.faults.filter((f) => !(f.kind === 'region-down' && f.region === region));
     if (down) this.add({ kind: 'region-down', region });
   }
@@ -124,7 +133,7 @@ export class FaultBook {
     if (fault.count !== undefined) {
       if (fault.count <= 0) return false;
       fault.count -= 1;
-      if (fault.count === 0) this.remove(fault.id);
+      if (fault.count === 0) this.store.faults = this.store.faults.filter((f) => f.id !== fault.id);
       return true;
     }
     if (fault.rate !== undefined) return this.random() < fault.rate;

@@ -126,7 +126,7 @@ export class World {
   constructor(options: WorldOptions, data?: WorldData) {
     this.clock = options.clock;
     this.data = data ?? emptyWorldData(options.seed ?? 1, options.baseAccountId ?? DEFAULT_BASE_ACCOUNT_ID);
-    this.faults = new FaultBook(this.data, () => this.random());
+    this.faults = new FaultBook(this.data, () => this.random(), () => this.advance());
     this.ensureBaseCredentials();
   }
 

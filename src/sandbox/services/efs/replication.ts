@@ -51,10 +51,10 @@ export function createReplication(world: World, call: CallContext, sourceRef: st
     throw new AwsError('ValidationException', 400, 'Destinations must contain exactly one destination.');
   }
   const input = (destinations[0] ?? {}) as DestinationInput;
+  assertNotReplicating(world, state, source, 'source');
   if (source.lifeCycleState !== 'available') {
     throw new AwsError('IncorrectFileSystemLifeCycleState', 409, `Source file system ${source.fileSystemId} is ${source.lifeCycleState}, not available.`);
   }
-  assertNotReplicating(world, state, source, 'source');
 
   const destination = resolveDestination(world, call, source, input);
   const now = call.now;
@@ -118,10 +118,10 @@ function resolveDestination(world: World, call: CallContext, source: EfsFileSyst
   const destination = destinationState.fileSystems[ref.fileSystemId];
   if (!destination) throw fileSystemNotFound(input.FileSystemId ?? ref.fileSystemId, { accountId, region });
   if (destination.fileSystemId === source.fileSystemId) throw badRequest('The destination file system cannot be the source file system.');
+  assertNotReplicating(world, destinationState, destination, 'destination');
   if (destination.lifeCycleState !== 'available') {
     throw new AwsError('IncorrectFileSystemLifeCycleState', 409, `Destination file system ${destination.fileSystemId} is ${destination.lifeCycleState}, not available.`);
   }
-  assertNotReplicating(world, destinationState, destination, 'destination');
   if (destination.protection !== 'DISABLED') {
     throw badRequest(
       `Destination file system ${destination.fileSystemId} has replication overwrite protection ${destination.protection}; ` +
