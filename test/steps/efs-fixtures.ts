@@ -4,7 +4,6 @@
  * recorded (tests move the state on themselves, so each test says exactly which AWS state it exercises).
  */
 import { mockClient } from 'aws-sdk-client-mock';
-import type { AwsStub } from 'aws-sdk-client-mock';
 import {
   CreateReplicationConfigurationCommand,
   DeleteReplicationConfigurationCommand,
@@ -37,19 +36,15 @@ export interface ReplicationState {
   listedIn?: string[];
 }
 
-type Region = () => Promise<string>;
-
 export class EfsFixture {
-  readonly efs: AwsStub<object, object, object>;
-  readonly sts: AwsStub<object, object, object>;
+  readonly efs = mockClient(EFSClient);
+  readonly sts = mockClient(STSClient);
   fileSystems = new Map<string, FsState>();
   replications: ReplicationState[] = [];
   /** Per-command failures to throw instead of answering (consumed in order). */
   failures = new Map<string, unknown[]>();
 
   constructor() {
-    this.efs = mockClient(EFSClient) as unknown as AwsStub<object, object, object>;
-    this.sts = mockClient(STSClient) as unknown as AwsStub<object, object, object>;
     this.reset();
   }
 
@@ -57,7 +52,7 @@ export class EfsFixture {
   reset(now = Date.parse('2026-01-01T00:00:00Z'), lagMs = 60_000): this {
     this.efs.reset();
     this.sts.reset();
-    stubCallerIdentities(this.sts as never);
+    stubCallerIdentities(this.sts);
     this.failures.clear();
     this.fileSystems = new Map([
       [EFS_PRIMARY_ID, { region: PRIMARY_REGION, protection: 'ENABLED' }],
@@ -90,7 +85,7 @@ export class EfsFixture {
 
   private install(): void {
     const on = (command: { name: string }, answer: (input: Record<string, unknown>, region: string) => unknown) => {
-      this.efs.on(command as never).callsFake(async (input: Record<string, unknown>, getClient: () => { config: { region: Region } }) => {
+      this.efs.on(command as never).callsFake(async (input: Record<string, unknown>, getClient) => {
         const failure = this.failure(command.name);
         if (failure) throw failure;
         return answer(input, await getClient().config.region());
