@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { stepSchema } from '../../src/runbook/schema.js';
+import { resolveProcedure } from '../../src/steps/procedures.js';
+import '../../src/steps/registry.js';
+import { EFS_PRIMARY_ID, EFS_SECONDARY_ID, testRunbook } from '../helpers/step-context.js';
+
+const runbook = testRunbook();
+const resource = runbook.filesystems['efs-prod']!;
+
+function summary(operation: 'failover' | 'failback', mode: 'preserve' | 'discard' = 'preserve') {
+  const { steps, derived } = resolveProcedure('efs-prod', resource, operation, mode);
+  expect(derived).toBe(true);
+  for (const step of steps) expect(stepSchema.safeParse(step).success).toBe(true);
+  return steps;
+}
+
+describe('standard EFS procedures', () => {
+  it('fails over: preflight, destructive confirmation naming the DR file system, promote', () => {
+    const steps = summary('failover');
+    expect(steps.map((s) => [s.id, s.uses])).toEqual([
+      ['preflight', 'efs.check'],
+      ['confirm', 'approval'],
+      ['promote', 'efs.promote'],
+    ]);
+    expect(steps[0]?.with).toEqual({ expect: 'replicating' });
+    expect(steps[1]?.with).toMatchObject({ destructive: true });
+    expect(String(steps[1]?.with?.message)).toContain(`DR file system ${EFS_SECONDARY_ID} (account dr)`);
+    expect(String(steps[1]?.with?.message)).toContain(`delete the replication ${EFS_PRIMARY_ID} → ${EFS_SECONDARY_ID}`);
+    expect(steps[2]?.with).toEqual({ source: 'primary', deletionMode: 'auto', localFallbackAfter: '2m' });
+  });
+
+  it('fails back preserving DR changes: replicate back, quiesce, wait in sync, promote the original, re-protect', () => {
+    const steps = summary('failback', 'preserve');
+    expect(steps.map((s) => [s.id, s.uses])).toEqual([
+      ['preflight', 'efs.check'],
+      ['remove-orphan', 'efs.remove-orphan'],
+      ['replicate-back', 'efs.replicate'],
+      ['quiesce', 'approval'],
+      ['wait-in-sync', 'efs.wait-in-sync'],
+      ['promote-original', 'efs.promote'],
+      ['reprotect', 'efs.replicate'],
+    ]);
+    expect(steps[2]?.with).toEqual({ from: 'secondary', to: 'primary' });
+    expect(String(steps[3]?.with?.message)).toContain(`Stop writers on ${EFS_SECONDARY_ID}`);
+    expect(steps[4]?.with).toEqual({ from: 'secondary', to: 'primary', after: 'quiesce' });
+    expect(steps[5]?.with).toMatchObject({ source: 'secondary' });
+    expect(steps[6]?.with).toEqual({ from: 'primary', to: 'secondary' });
+  });
+
+  it('fails back discarding DR changes: confirm the loss, then re-protect (which still needs --force)', () => {
+    const steps = summary('failback', 'discard');
+    expect(steps.map((s) => s.id)).toEqual(['preflight', 'remove-orphan', 'confirm', 'reprotect']);
+    expect(steps[2]?.with).toMatchObject({ destructive: true });
+    expect(String(steps[2]?.with?.message)).toContain('every change made on the DR side since the failover is lost');
+  });
+});
