@@ -7,6 +7,10 @@ import { EFS_PRIMARY_ID, EFS_SECONDARY_ID, testRunbook } from '../helpers/step-c
 const runbook = testRunbook();
 const resource = runbook.filesystems['efs-prod']!;
 
+function messageOf(step: { with?: unknown } | undefined): string {
+  return String((step?.with as { message?: unknown } | undefined)?.message);
+}
+
 function summary(operation: 'failover' | 'failback', mode: 'preserve' | 'discard' = 'preserve') {
   const { steps, derived } = resolveProcedure('efs-prod', resource, operation, mode);
   expect(derived).toBe(true);
@@ -24,8 +28,8 @@ describe('standard EFS procedures', () => {
     ]);
     expect(steps[0]?.with).toEqual({ expect: 'replicating' });
     expect(steps[1]?.with).toMatchObject({ destructive: true });
-    expect(String(steps[1]?.with?.message)).toContain(`DR file system ${EFS_SECONDARY_ID} (account dr)`);
-    expect(String(steps[1]?.with?.message)).toContain(`delete the replication ${EFS_PRIMARY_ID} → ${EFS_SECONDARY_ID}`);
+    expect(messageOf(steps[1])).toContain(`DR file system ${EFS_SECONDARY_ID} (account dr)`);
+    expect(messageOf(steps[1])).toContain(`delete the replication ${EFS_PRIMARY_ID} → ${EFS_SECONDARY_ID}`);
     expect(steps[2]?.with).toEqual({ source: 'primary', deletionMode: 'auto', localFallbackAfter: '2m' });
   });
 
@@ -41,7 +45,7 @@ describe('standard EFS procedures', () => {
       ['reprotect', 'efs.replicate'],
     ]);
     expect(steps[2]?.with).toEqual({ from: 'secondary', to: 'primary' });
-    expect(String(steps[3]?.with?.message)).toContain(`Stop writers on ${EFS_SECONDARY_ID}`);
+    expect(messageOf(steps[3])).toContain(`Stop writers on ${EFS_SECONDARY_ID}`);
     expect(steps[4]?.with).toEqual({ from: 'secondary', to: 'primary', after: 'quiesce' });
     expect(steps[5]?.with).toMatchObject({ source: 'secondary' });
     expect(steps[6]?.with).toEqual({ from: 'primary', to: 'secondary' });
@@ -51,6 +55,6 @@ describe('standard EFS procedures', () => {
     const steps = summary('failback', 'discard');
     expect(steps.map((s) => s.id)).toEqual(['preflight', 'remove-orphan', 'confirm', 'reprotect']);
     expect(steps[2]?.with).toMatchObject({ destructive: true });
-    expect(String(steps[2]?.with?.message)).toContain('every change made on the DR side since the failover is lost');
+    expect(messageOf(steps[2])).toContain('every change made on the DR side since the failover is lost');
   });
 });
