@@ -32,7 +32,8 @@ export function createOraLiveArea(stream: NodeJS.WriteStream, color: boolean): L
 
   const draw = () => {
     if (paused) return;
-    if (lines.length === 0) {
+    // 0 columns (a terminal that lost its size) would make ora clear an infinite number of lines: stay dark.
+    if (lines.length === 0 || stream.columns === 0) {
       spinner?.stop();
       return;
     }

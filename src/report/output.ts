@@ -50,7 +50,10 @@ export function createProcessOutput(options: ProcessOutputOptions = {}): Output 
   // who exported NO_COLOR= does not want colour either.
   const color = isTTY && !options.noColor && env.NO_COLOR === undefined;
   // The spinner goes to stderr so that stdout stays a clean record; both must be terminals for it to make sense.
-  const canAnimate = isTTY && stderr.isTTY === true && !ci && env.TERM !== 'dumb';
+  // A pseudo-terminal with no size (0 columns: `script`, some CI runners) cannot be redrawn: ora would compute
+  // an infinite number of lines to clear.
+  const sized = (stderr.columns ?? 80) > 0;
+  const canAnimate = isTTY && stderr.isTTY === true && sized && !ci && env.TERM !== 'dumb';
   return {
     out: (text) => void stdout.write(`${text}\n`),
     err: (text) => void stderr.write(`${text}\n`),

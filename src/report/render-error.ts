@@ -59,8 +59,8 @@ export function renderError(err: unknown, options: RenderOptions): string {
   const cause = err instanceof Error ? causeLine(err) : undefined;
   if (cause) lines.push(chalk.dim(`cause: ${cause}`));
   lines.push(
-    `${chalk.yellow('hint:')} the run's checkpoint is intact: re-running the same command resumes it. ` +
-      'Please report this output together with the run journal (.drctl/) to the drctl maintainers.',
+    `${chalk.yellow('hint:')} if a run was in progress, its checkpoint is kept and re-running the same command resumes it. ` +
+      'Please report this output, with the run journal from .drctl/ if there is one, to the drctl maintainers.',
   );
   return lines.join('\n');
 }
@@ -79,10 +79,14 @@ export interface DiagnosticLike {
   hint?: string;
 }
 
-/** `file:line:col  code  message` and an indented `hint:` line, in source order, then a count. */
+/**
+ * `file:line:col  code  message` and an indented `hint:` line, in source order, then a count. Without colour each
+ * diagnostic reads exactly as renderDiagnostic (src/runbook/diagnostics.ts) prints it; a test keeps them equal.
+ */
 export function renderDiagnostics(list: readonly DiagnosticLike[], options: RenderOptions): string {
   const chalk = createChalk(options.color);
-  const sorted = [...list].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+  // Same order as sortDiagnostics in src/runbook/diagnostics.ts: the file read top to bottom.
+  const sorted = [...list].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.code.localeCompare(b.code));
   const lines: string[] = [];
   for (const d of sorted) {
     const code = d.severity === 'error' ? chalk.red(d.code) : chalk.yellow(`warning ${d.code}`);

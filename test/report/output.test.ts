@@ -65,6 +65,13 @@ describe('createProcessOutput', () => {
     expect(output.createLiveArea).toBeUndefined();
   });
 
+  it('does not animate on a terminal that reports no size (0 columns)', () => {
+    const stdout = fakeStream(true);
+    const stderr = fakeStream(true, 0);
+    const output = createProcessOutput({ env: {}, stdout: stdout as unknown as NodeJS.WriteStream, stderr: stderr as unknown as NodeJS.WriteStream });
+    expect(output.createLiveArea).toBeUndefined();
+  });
+
   it('detects CI from the environment (and --ci), which disables the spinner', () => {
     const { output } = processOutput({ tty: true, env: { CI: 'true' } });
     expect(output.ci).toBe(true);
@@ -115,6 +122,14 @@ describe('ora live area', () => {
     expect(stream.written).toContain('⠋ efs-a/promote  waiting\n  efs-b/promote  a very long reason th…');
     expect(stream.written.endsWith('\u001b[?25h')).toBe(true); // the cursor is given back
     expect(stream.written).not.toMatch(/\u001b\[3\dm/); // no colour codes when colour is off (cursor codes are fine)
+  });
+
+  it('draws nothing when the terminal has lost its size', () => {
+    const stream = fakeStream(true, 0);
+    const live = createOraLiveArea(stream as unknown as NodeJS.WriteStream, false);
+    live.update(['efs-a/promote  waiting']);
+    live.stop();
+    expect(stream.written).toBe('');
   });
 
   it('cuts lines to the terminal width', () => {

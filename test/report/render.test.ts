@@ -10,6 +10,7 @@ import {
   StepError,
 } from '../../src/errors.js';
 import { renderDiagnostics, renderError, renderLockHolder, renderStatus, type DiagnosticLike, type StatusRun } from '../../src/report/render.js';
+import { renderDiagnostic, sortDiagnostics, type Diagnostic } from '../../src/runbook/diagnostics.js';
 import { ANSI } from './fixtures.js';
 
 const HINT = 'Run drctl status to see where it stopped.';
@@ -70,7 +71,7 @@ describe('renderError', () => {
     expect(text.split('\n')[0]).toBe("internal error TypeError: Cannot read properties of undefined (reading 'Status')");
     expect(text).toContain('This is a bug in drctl');
     expect(text).toContain(err.stack!.split('\n')[1]!.trim());
-    expect(text.split('\n').at(-1)).toMatch(/^hint: .*re-running the same command resumes it/);
+    expect(text.split('\n').at(-1)).toMatch(/^hint: if a run was in progress, its checkpoint is kept and re-running the same command resumes it/);
   });
 
   it('renders a thrown non-Error value as a bug too', () => {
@@ -108,6 +109,12 @@ describe('renderDiagnostics', () => {
     const lines = renderDiagnostics(diagnostics, { color: false }).split('\n');
     expect(lines[0]).toBe("runbooks/efs-prod.yaml:12:5  unknown-key  unknown key 'replicaton' in filesystems.efs-prod");
     expect(lines[1]).toBe("  hint: did you mean 'replication'?");
+  });
+
+  it("prints each diagnostic, without colour, exactly as the runbook loader's renderDiagnostic does", () => {
+    const full: Diagnostic[] = diagnostics.map((d) => ({ ...d, path: [], hint: d.hint ?? '' }));
+    const expected = sortDiagnostics(full).map(renderDiagnostic).join('\n');
+    expect(renderDiagnostics(full, { color: false }).startsWith(`${expected}\n\n`)).toBe(true);
   });
 
   it('writes no ANSI without colour and some with it', () => {
