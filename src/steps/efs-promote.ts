@@ -123,13 +123,15 @@ function rememberPromotion(ctx: StepContext, p: EfsPromoteParams, obs: EfsPromot
   const now = iso(ctx.clock.now());
   const replicatedUntil = obs.atDestination?.lastReplicatedAt;
   const outputs: Outputs = { deletionMode: mode, promotedAt: now };
-  if (replicatedUntil !== undefined) outputs.rpoPointAt = iso(replicatedUntil);
   if (p.source === 'secondary') {
     // Everything written on the DR side before this point is now on the primary: a later re-protect may
     // overwrite the DR side without losing anything.
-    ctx.remember({ secondarySyncedToPrimaryAt: replicatedUntil !== undefined ? iso(replicatedUntil) : now, primaryUnavailableAtFailover: false });
-    return outputs;
+    const syncedAt = replicatedUntil !== undefined ? iso(replicatedUntil) : now;
+    ctx.remember({ secondarySyncedToPrimaryAt: syncedAt, primaryUnavailableAtFailover: false });
+    return { ...outputs, secondarySyncedToPrimaryAt: syncedAt };
   }
+  // The accepted recovery point: every change on the primary before it is on the promoted copy.
+  if (replicatedUntil !== undefined) outputs.rpoPointAt = iso(replicatedUntil);
   const first = !ctx.applied.some((a) => a.phase === 'delete' || a.phase === 'delete-local');
   if (first) {
     ctx.remember({

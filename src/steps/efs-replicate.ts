@@ -39,6 +39,10 @@ const params = z
     roleArn: roleArnSchema
       .optional()
       .describe('Role EFS uses to replicate (in the source account). Default: replication.roleArn for primary → secondary, replication.reverseRoleArn for secondary → primary.'),
+    waitForFirstSync: z
+      .boolean()
+      .default(false)
+      .describe('Also wait, after ENABLED, for the first completed sync (a LastReplicatedTimestamp), so the destination really holds a copy. Default false.'),
   })
   .strict()
   .refine((p) => p.from !== p.to, { message: '`from` and `to` must be different sides', path: ['to'] });
@@ -93,6 +97,9 @@ export function decideEfsReplicate(obs: EfsReplicateObserved, p: EfsReplicatePar
   }
   const wanted = findReplication(obs.replications, from.fileSystemId, to.fileSystemId);
   if (wanted) {
+    if (wanted.status === 'ENABLED' && p.waitForFirstSync && wanted.lastReplicatedAt === undefined) {
+      return { state: 'waiting', reason: `replication ${renderReplication(wanted)}: waiting for the initial sync to finish` };
+    }
     if (wanted.status === 'ENABLED') {
       return {
         state: 'done',

@@ -43,7 +43,13 @@ export function deriveEfsFailback(resourceName: string, resource: EfsResource, m
     { id: 'preflight', uses: efsCheck.kind, with: efsCheck.params.parse({ expect: 'promoted' }) },
     { id: 'remove-orphan', uses: efsRemoveOrphan.kind, with: efsRemoveOrphan.params.parse({}) },
   ];
-  const reprotect: StepSpec = { id: 'reprotect', uses: efsReplicate.kind, with: efsReplicate.params.parse({ from: 'primary', to: 'secondary' }) };
+  // Re-protection is complete once the DR copy holds a full sync, which can take a while on big file systems.
+  const reprotect: StepSpec = {
+    id: 'reprotect',
+    uses: efsReplicate.kind,
+    timeout: '2h',
+    with: efsReplicate.params.parse({ from: 'primary', to: 'secondary', waitForFirstSync: true }),
+  };
   if (mode === 'discard') {
     return [
       ...preflight,

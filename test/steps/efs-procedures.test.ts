@@ -44,11 +44,11 @@ describe('standard EFS procedures', () => {
       ['promote-original', 'efs.promote'],
       ['reprotect', 'efs.replicate'],
     ]);
-    expect(steps[2]?.with).toEqual({ from: 'secondary', to: 'primary' });
+    expect(steps[2]?.with).toEqual({ from: 'secondary', to: 'primary', waitForFirstSync: false });
     expect(messageOf(steps[3])).toContain(`Stop writers on ${EFS_SECONDARY_ID}`);
     expect(steps[4]?.with).toEqual({ from: 'secondary', to: 'primary', after: 'quiesce' });
     expect(steps[5]?.with).toMatchObject({ source: 'secondary' });
-    expect(steps[6]?.with).toEqual({ from: 'primary', to: 'secondary' });
+    expect(steps[6]).toMatchObject({ timeout: '2h', with: { from: 'primary', to: 'secondary', waitForFirstSync: true } });
   });
 
   it('fails back discarding DR changes: confirm the loss, then re-protect (which still needs --force)', () => {

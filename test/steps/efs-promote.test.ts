@@ -191,10 +191,12 @@ describe('efs.promote options', () => {
     aws.fs(EFS_PRIMARY_ID).protection = 'REPLICATING';
     aws.fs(EFS_SECONDARY_ID).protection = 'ENABLED';
     const { ctx, p } = setup({ source: 'secondary' }, { operation: 'failback' });
-    await applyDecided(ctx, p);
+    const { outputs } = await applyDecided(ctx, p);
     expect(aws.inputs(DeleteReplicationConfigurationCommand)).toEqual([{ SourceFileSystemId: EFS_SECONDARY_ID, DeletionMode: 'ALL_CONFIGURATIONS' }]);
     expect(ctx.calls.find((c) => c.operation === 'DeleteReplicationConfiguration')).toMatchObject({ account: 'prod', region: 'us-east-1' });
     expect(ctx.saved).toEqual({ secondarySyncedToPrimaryAt: '2025-12-31T23:59:55.000Z', primaryUnavailableAtFailover: false });
+    expect(outputs).toMatchObject({ secondarySyncedToPrimaryAt: '2025-12-31T23:59:55.000Z' });
+    expect(outputs).not.toHaveProperty('rpoPointAt');
   });
 
   it('lists every call it may make with the file system ARNs', () => {

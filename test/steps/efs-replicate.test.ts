@@ -70,6 +70,14 @@ describe('efs.replicate secondary → primary (failback, preserve)', () => {
     expect((await decideNow(ctx, p)).decision).toMatchObject({ state: 'done', outputs: { replicationStatus: 'ENABLED', direction: 'secondary→primary', lastReplicatedAt: '2026-01-01T00:00:00.000Z' } });
   });
 
+  it('with waitForFirstSync waits after ENABLED until the first sync completes', async () => {
+    aws.replications = [replication('secondary-to-primary', 'ENABLED')];
+    const { ctx, p } = setup({ ...back, waitForFirstSync: true });
+    expect((await decideNow(ctx, p)).decision).toMatchObject({ state: 'waiting' });
+    aws.replications = [replication('secondary-to-primary', 'ENABLED', new Date(NOW))];
+    expect((await decideNow(ctx, p)).decision.state).toBe('done');
+  });
+
   it('is already done when the replication is ENABLED', async () => {
     aws.replications = [replication('secondary-to-primary', 'ENABLED')];
     const { ctx, p } = setup(back);
