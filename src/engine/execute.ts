@@ -154,6 +154,8 @@ async function attemptStep(
   let obs = await kind.observe(ctx, step.params);
   let decision = kind.decide(obs, step.params, ctx);
   let appliedThisAttempt = false;
+  // "Skipped" means the first look found the work already done: no apply, no wait.
+  const doneAtFirstLook = decision.state === 'done';
   let waitStarted: number | undefined;
   let polls = 0;
   let lastReason = '';
@@ -161,7 +163,7 @@ async function attemptStep(
   for (;;) {
     if (decision.state === 'done') {
       Object.assign(state.outputs, decision.outputs ?? {});
-      return { skipped: state.applied.length === 0 && !appliedThisAttempt, reason: decision.reason };
+      return { skipped: doneAtFirstLook && state.applied.length === 0 && !appliedThisAttempt, reason: decision.reason };
     }
     if (decision.state === 'blocked') {
       throw new RefusedError('step-refused', `${step.key}: ${decision.reason}`, { hint: decision.hint });

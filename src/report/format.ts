@@ -73,3 +73,11 @@ export function formatEventError(error: EventError): string {
 export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
+
+/**
+ * A 404 "not found" answer is how steps observe that something is absent (no replication configuration, no
+ * such job): an expected answer, not a failure, so it is shown only with verbose output.
+ */
+export function isQuietAwsError(event: { outcome: string; httpStatus?: number; errorName?: string }): boolean {
+  return event.outcome === 'error' && event.httpStatus === 404 && /NotFound|^NoSuch/.test(event.errorName ?? '');
+}

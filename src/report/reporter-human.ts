@@ -10,7 +10,7 @@ import { createChalk, type Output } from './output.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
 import { RunTracker, formatPlanTally, formatTally, type EventOf } from './run-tracker.js';
 import { renderPlanHeader, renderPlannedStep } from './render-plan.js';
-import { formatAwsSuffix, formatElapsed, formatTarget, oneLine } from './format.js';
+import { formatAwsSuffix, formatElapsed, formatTarget, isQuietAwsError, oneLine } from './format.js';
 
 const STATUS_WORDS: Record<EventOf<'run.finished'>['status'], string> = {
   succeeded: 'succeeded',
@@ -102,7 +102,7 @@ export function createHumanReporter(output: Output, options: ReporterOptions = {
   };
 
   const renderAwsCall = (event: EventOf<'aws.call'>) => {
-    if (event.outcome === 'ok' && !options.verbose) return;
+    if ((event.outcome === 'ok' || isQuietAwsError(event)) && !options.verbose) return;
     const target = formatTarget(event.account, event.accountId, event.region);
     const answer =
       event.outcome === 'ok'

@@ -12,7 +12,7 @@ import type { Output } from './output.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
 import { RunTracker, formatPlanTally, formatTally, type EventOf } from './run-tracker.js';
 import { renderPlannedStepPlain } from './render-plan.js';
-import { formatElapsed, formatEventError, formatTarget, formatTimestamp, oneLine } from './format.js';
+import { formatElapsed, formatEventError, formatTarget, formatTimestamp, isQuietAwsError, oneLine } from './format.js';
 
 const WAITING_REPEAT_MS = 60_000;
 
@@ -109,7 +109,7 @@ export function createPlainReporter(output: Output, options: ReporterOptions = {
         line(event, `approval ${event.key}`, 'declined', `by ${event.by}`, oneLine(event.reason));
         break;
       case 'aws.call':
-        if (event.outcome === 'error' || options.verbose) {
+        if ((event.outcome === 'error' && !isQuietAwsError(event)) || options.verbose) {
           line(
             event,
             'aws',

@@ -25,7 +25,7 @@ describe('human reporter', () => {
   it('does not print successful AWS calls', () => {
     const { output } = renderHuman(successfulFailover());
     expect(output.stdout.some((line) => line.includes('req-1'))).toBe(false);
-    expect(output.stdout.some((line) => line.includes('answered ReplicationNotFound (HTTP 404), request id req-3'))).toBe(true);
+    expect(output.stdout.some((line) => line.includes('answered ThrottlingException (HTTP 429), request id req-3'))).toBe(true);
   });
 
   it('prints ↷ for skipped steps and ✗ with the AWS error, request id and hint for a failed one', () => {

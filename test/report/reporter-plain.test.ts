@@ -53,7 +53,7 @@ describe('plain reporter', () => {
     const output = renderPlain(successfulFailover(), { verbose: true });
     expect(output.stdout.filter((line) => line.includes('  aws  '))).toEqual([
       '2026-01-01T00:00:00Z  aws  efs DescribeReplicationConfigurations  dr (222222222222) us-west-2  ok  request-id req-1  0.1s  step efs-prod/check',
-      '2026-01-01T00:00:33Z  aws  efs DescribeReplicationConfigurations  dr (222222222222) us-west-2  error ReplicationNotFound  http 404  request-id req-3  0.1s  step efs-prod/promote',
+      '2026-01-01T00:00:33Z  aws  efs DescribeReplicationConfigurations  dr (222222222222) us-west-2  error ThrottlingException  http 429  request-id req-3  0.1s  step efs-prod/promote',
     ]);
   });
 
@@ -91,5 +91,23 @@ describe('plain reporter', () => {
     const output = createMemoryOutput();
     createReporter('plain', output).onEvent({ ...event, type: 'drill.measured' } as unknown as RunEvent);
     expect(output.stdout).toEqual(['2026-01-01T00:00:00Z  drill.measured']);
+  });
+});
+
+describe('plain reporter: expected absences', () => {
+  it('does not print a 404 NotFound answer (how steps observe that something is absent) unless verbose', async () => {
+    const { createMemoryOutput } = await import('../../src/report/output.js');
+    const { createReporter } = await import('../../src/report/reporter.js');
+    const event = {
+      type: 'aws.call', service: 'efs', operation: 'DescribeReplicationConfigurations', account: 'dr', accountId: '222222222222',
+      region: 'us-west-2', durationMs: 5, outcome: 'error', errorName: 'ReplicationNotFound', httpStatus: 404,
+      schemaVersion: 1, time: '2026-01-01T00:00:00.000Z', runId: 'r',
+    } as const;
+    const quiet = createMemoryOutput();
+    createReporter('plain', quiet).onEvent(event);
+    expect(quiet.stdout.join('\n')).not.toContain('ReplicationNotFound');
+    const verbose = createMemoryOutput();
+    createReporter('plain', verbose, { verbose: true }).onEvent(event);
+    expect(verbose.stdout.join('\n')).toContain('error ReplicationNotFound');
   });
 });
