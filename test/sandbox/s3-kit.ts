@@ -1,10 +1,12 @@
 /**
- * Test kit for the storage services of the sandbox (S3, S3 Control): a World on a FakeClock, sandbox
+ * Test kit for the storage services of the sandbox (S3, S3 Control, FSx): a World on a FakeClock, sandbox
  * credentials per account, and real SDK clients wired to it through the InProcessHandler (no sockets).
  */
+import { FSxClient } from '@aws-sdk/client-fsx';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { InProcessHandler } from '../../src/sandbox/in-process.js';
+import { fsxService } from '../../src/sandbox/services/fsx/index.js';
 import { s3Service } from '../../src/sandbox/services/s3/index.js';
 import { s3ControlService } from '../../src/sandbox/services/s3control/index.js';
 import { World } from '../../src/sandbox/world.js';
@@ -15,7 +17,7 @@ export const ACCOUNT_B = '222222222222';
 export const REGION_A = 'us-east-1';
 export const REGION_B = 'eu-west-1';
 
-export const STORAGE_SERVICES = [s3Service, s3ControlService];
+export const STORAGE_SERVICES = [s3Service, s3ControlService, fsxService];
 
 export interface Kit {
   world: World;
@@ -23,6 +25,7 @@ export interface Kit {
   handler: InProcessHandler;
   s3(accountId: string, region: string): S3Client;
   s3control(accountId: string, region: string): S3ControlClient;
+  fsx(accountId: string, region: string): FSxClient;
 }
 
 /** Long-lived sandbox keys for an account (the base key belongs to the world's base account). */
@@ -54,6 +57,7 @@ export function makeKit(world?: World): Kit {
     s3: (accountId, region) => new S3Client({ ...common(accountId, region), endpoint: 'http://127.0.0.1:4566', forcePathStyle: true }),
     s3control: (accountId, region) =>
       new S3ControlClient({ ...common(accountId, region), endpointProvider: () => ({ url: new URL('http://127.0.0.1:4566/') }) }),
+    fsx: (accountId, region) => new FSxClient({ ...common(accountId, region), endpoint: 'http://127.0.0.1:4566' }),
   };
 }
 
