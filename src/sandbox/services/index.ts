@@ -8,6 +8,7 @@ import { efsService } from './efs/index.js';
 import { stsService } from './sts/index.js';
 import { s3Service } from './s3/index.js';
 import { s3ControlService } from './s3control/index.js';
+import { fsxService } from './fsx/index.js';
 
 export const SANDBOX_SERVICES: readonly SandboxService[] = [
   stsService,
@@ -15,4 +16,5 @@ export const SANDBOX_SERVICES: readonly SandboxService[] = [
   cloudWatchService,
   s3Service,
   s3ControlService,
+  fsxService,
 ];
