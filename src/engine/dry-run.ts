@@ -52,7 +52,9 @@ export async function planDryRun(deps: ContextDeps & { plan: Plan; checkpoint: C
         deps.events.emit({ type: 'step.planned', key: step.key, reason: `already done: ${decision.reason}`, calls: [], afterPending: false });
         continue;
       }
-      pending.add(step.key);
+      // Gates and local commands change nothing in AWS: what follows them can still be observed as it is now.
+      const dctx = describeContextFor(deps.runbook, step.resource, deps.operation, deps.flags);
+      if (!(decision.state === 'apply' && kind.calls(step.params, dctx).length === 0)) pending.add(step.key);
       if (decision.state === 'apply') {
         deps.events.emit({ type: 'step.planned', key: step.key, reason: decision.reason, calls: decision.calls, afterPending: false });
       } else if (decision.state === 'waiting') {

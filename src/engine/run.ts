@@ -164,10 +164,15 @@ async function runDry(req: RunRequest, plan: Plan): Promise<RunOutcome> {
   const runId = newRunId(req.clock, `${req.operation}-plan`);
   req.bus.setRunId(runId);
   const started = req.clock.now();
+  // A plan is evidence too (drill readiness): its events and read-only AWS calls go to a journal.
+  const journal = req.stateDir.journalFile(runId);
+  mkdirSync(dirname(journal), { recursive: true });
+  const unsubscribe = req.bus.subscribe((event) => appendFileSync(journal, `${JSON.stringify(event)}\n`));
   emitStarted(req, plan, false);
   const finish = (status: RunStatus, message?: string): RunOutcome => {
     const exitCode = EXIT_BY_STATUS[status];
     req.bus.emit({ type: 'run.finished', status, exitCode, durationMs: req.clock.now() - started, ...(message ? { message } : {}) });
+    unsubscribe();
     return { runId, status, exitCode, plan, failures: [], resumed: false };
   };
   const checkpoint = blankCheckpoint(req, runId, plan);
