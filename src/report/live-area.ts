@@ -3,8 +3,11 @@
  * single ora instance draws a multi-line text (the frame on the first line, the others aligned under it);
  * several independent spinners would fight over the cursor. Finished steps are printed above it as permanent
  * lines: the reporter pauses the area, writes, and resumes.
+ *
+ * ora is loaded on first use, not with this module: it costs ~100 ms to import, which `--help`, `validate` and
+ * `status` should not pay. Until it has loaded the area simply shows nothing; permanent lines are unaffected.
  */
-import ora, { type Ora } from 'ora';
+import type { Ora, Options as OraOptions } from 'ora';
 
 export interface LiveArea {
   /** Shows these lines (one per running step); an empty list hides the spinner. */
@@ -23,7 +26,8 @@ export function fitToWidth(line: string, columns: number | undefined): string {
   return line.length <= width ? line : `${line.slice(0, width - 1)}…`;
 }
 
-export function createOraLiveArea(stream: NodeJS.WriteStream, color: boolean): LiveArea {
+export function createOraLiveArea(stream: NodeJS.WriteStream, color: boolean): LiveArea & { ready: Promise<void> } {
+  let createSpinner: ((options: OraOptions) => Ora) | undefined;
   let spinner: Ora | undefined;
   let lines: string[] = [];
   let paused = false;
@@ -31,21 +35,29 @@ export function createOraLiveArea(stream: NodeJS.WriteStream, color: boolean): L
   const text = () => lines.map((line, i) => (i === 0 ? '' : '  ') + fitToWidth(line, stream.columns)).join('\n');
 
   const draw = () => {
-    if (paused) return;
+    if (paused || !createSpinner) return;
     // 0 columns (a terminal that lost its size) would make ora clear an infinite number of lines: stay dark.
     if (lines.length === 0 || stream.columns === 0) {
       spinner?.stop();
       return;
     }
-    if (!spinner) {
-      // discardStdin would put stdin in raw mode, which breaks the approval prompt and swallows Ctrl-C.
-      spinner = ora({ stream, isEnabled: true, discardStdin: false, color: color ? 'cyan' : false });
-    }
+    // discardStdin would put stdin in raw mode, which breaks the approval prompt and swallows Ctrl-C.
+    spinner ??= createSpinner({ stream, isEnabled: true, discardStdin: false, color: color ? 'cyan' : false });
     spinner.text = text();
     if (!spinner.isSpinning) spinner.start();
   };
 
+  const ready = import('ora').then(
+    (module) => {
+      createSpinner = module.default;
+      draw();
+    },
+    // Without ora there is no spinner; every permanent line still prints.
+    () => undefined,
+  );
+
   return {
+    ready,
     update(next) {
       lines = [...next];
       draw();

@@ -112,9 +112,10 @@ describe('createChalk', () => {
 });
 
 describe('ora live area', () => {
-  it('draws one line per running step under a single spinner and clears it on stop', () => {
+  it('draws one line per running step under a single spinner and clears it on stop', async () => {
     const stream = fakeStream(true, 40);
     const live = createOraLiveArea(stream as unknown as NodeJS.WriteStream, false);
+    await live.ready;
     live.update(['efs-a/promote  waiting', 'efs-b/promote  a very long reason that does not fit in forty columns']);
     live.pause();
     live.resume();
@@ -124,12 +125,22 @@ describe('ora live area', () => {
     expect(stream.written).not.toMatch(/\u001b\[3\dm/); // no colour codes when colour is off (cursor codes are fine)
   });
 
-  it('draws nothing when the terminal has lost its size', () => {
+  it('draws nothing when the terminal has lost its size', async () => {
     const stream = fakeStream(true, 0);
     const live = createOraLiveArea(stream as unknown as NodeJS.WriteStream, false);
+    await live.ready;
     live.update(['efs-a/promote  waiting']);
     live.stop();
     expect(stream.written).toBe('');
+  });
+
+  it('shows what was asked before ora finished loading as soon as it has', async () => {
+    const stream = fakeStream(true, 80);
+    const live = createOraLiveArea(stream as unknown as NodeJS.WriteStream, false);
+    live.update(['efs-a/promote  starting']);
+    await live.ready;
+    live.stop();
+    expect(stream.written).toContain('efs-a/promote  starting');
   });
 
   it('cuts lines to the terminal width', () => {
