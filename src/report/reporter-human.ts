@@ -2,8 +2,8 @@
  * The human view, for an operator at a terminal: a spinner line per running step showing what it is doing or
  * waiting for, a permanent ✓ / ✗ / ↷ line with the duration when a step ends, and a closing summary that says
  * how it went, how long it took, the run id and where the journal is. Successful AWS calls are not shown (the
- * journal has them); calls that answered with an error are, dimmed, because steps often expect them
- * (e.g. ReplicationNotFound while checking that a replication is gone) and the step line says what mattered.
+ * journal has them), nor 404 "not found" answers, which are how steps see that something is absent. Other
+ * failed calls are shown, dimmed: the step line that follows says what they meant for the run.
  */
 import type { RunEvent } from '../engine/events.js';
 import { createChalk, type Output } from './output.js';

@@ -3,9 +3,9 @@
  * a subject (`run <id>`, `step <key>`, `approval <key>`, `aws`, `note`), fields separated by two spaces, no
  * colour and no redraws, so `grep 'step efs-prod/promote'` tells the story of one step.
  *
- * Left out on purpose: successful AWS calls (the journal has them; --verbose prints them) and repeated
- * step.waiting events whose reason did not change (one line a minute keeps CI "no output" watchdogs quiet
- * without flooding the log). A dry-run step prints one line for the step and one per planned call.
+ * Left out on purpose: successful AWS calls and 404 "not found" answers (the journal has them; --verbose
+ * prints them), and repeated step.waiting events whose reason did not change (one line a minute keeps CI
+ * "no output" watchdogs quiet without flooding the log). A dry-run step prints one line for the step and one per planned call.
  */
 import type { RunEvent } from '../engine/events.js';
 import type { Output } from './output.js';
