@@ -53,7 +53,7 @@ export function exportCandidates(dra: AssociationRecord, fs: FileSystemRecord, m
       continue;
     }
     if (known === file.mtime) continue;
-    if (known === undefined && mode === 'auto' && file.mtime <= (dra.linkedAt ?? Number.POSITIVE_INFINITY)) continue;
+    if (known === undefined && mode === 'auto' && file.mtime < (dra.linkedAt ?? Number.POSITIVE_INFINITY)) continue;
     out.push({ path, rel, file, event: known === undefined ? 'NEW' : 'CHANGED' });
   }
   return out.sort((a, b) => a.path.localeCompare(b.path));
@@ -176,7 +176,7 @@ function autoImport(world: World, fs: FileSystemRecord, dra: AssociationRecord, 
     if (!events.includes(candidate.event)) continue;
     const arrivedAt = candidate.version?.arrivedAt ?? now;
     // Objects that were there before the link are the business of BatchImportMetaDataOnCreate or import tasks.
-    if (dra.imported[candidate.key] === undefined && arrivedAt <= (dra.linkedAt ?? Number.POSITIVE_INFINITY)) continue;
+    if (dra.imported[candidate.key] === undefined && arrivedAt < (dra.linkedAt ?? Number.POSITIVE_INFINITY)) continue;
     if (ignoreReplicas && candidate.version?.replicationStatus === 'REPLICA') continue;
     const at = Math.max(arrivedAt + world.duration('fsx.autoImportLag'), dra.linkedAt ?? 0);
     if (at > now) continue;

@@ -3,7 +3,7 @@
  * CANCELING → CANCELED. The work happens when a task finishes: EXPORT_TO_REPOSITORY writes every file not yet in
  * S3, IMPORT_METADATA_FROM_REPOSITORY brings in every object the file system has not seen, and
  * RELEASE_DATA_FROM_FILESYSTEM marks exported files released. Counts go to Status; with Report.Enabled a
- * failures CSV is written to `<Report.Path>/task-<id>/failures.csv`.
+ * failures CSV is written to `<Report.Path>/<task id>/failures.csv` (`…/task-0123…/failures.csv`).
  *
  * Whether a second task queues or is refused is UNCERTAIN in AWS: by default it is refused with
  * DataRepositoryTaskExecuting; the `fsx.tasks-queue` condition makes it queue. An export task is also refused
@@ -210,7 +210,7 @@ function runExport(world: World, state: FsxRegionState, fs: FileSystemRecord, ta
   for (const dra of associationsOf(state, fs)) {
     for (const candidate of exportCandidates(dra, fs, 'task')) {
       if (!underPaths(candidate.path, task.paths)) continue;
-      const result = dra.lifecycle === 'FAILED' ? { ok: false as const, code: 'DRA_FAILED' } : exportOne(world, dra, candidate, at);
+      const result = exportOne(world, dra, candidate, at);
       if (result.ok) succeeded += 1;
       else failures.push({ path: candidate.path, code: result.code });
     }
@@ -263,13 +263,19 @@ function csvQuote(value: string): string {
   return `"${value.replace(/"/g, '""')}"`;
 }
 
-/** `<Path>/task-<id>/failures.csv`: one `FilePath,FileStatus,ErrorCode` row per failed file (RFC 4180). */
-function writeTaskReport(world: World, task: TaskRecord, failures: FileFailure[], at: number): void {
+/** Where the report goes: `<Report.Path>/<task id>/failures.csv` (the id already reads `task-…`). */
+function reportLocation(task: TaskRecord): { bucket: string; key: string } | undefined {
   const target = task.report.Enabled && task.report.Path ? parseS3Url(task.report.Path) : undefined;
-  const bucket = target ? findBucket(world, target.bucket) : undefined;
-  if (!target || !bucket) return;
+  return target ? { bucket: target.bucket, key: `${target.prefix}${task.taskId}/failures.csv` } : undefined;
+}
+
+/** One `FilePath,FileStatus,ErrorCode` row per failed file (RFC 4180 quoting). */
+function writeTaskReport(world: World, task: TaskRecord, failures: FileFailure[], at: number): void {
+  const location = reportLocation(task);
+  const bucket = location ? findBucket(world, location.bucket) : undefined;
+  if (!location || !bucket) return;
   const body = failures.map((f) => [f.path.replace(/^\//, ''), 'FAILED', f.code].map(csvQuote).join(',')).join('\r\n');
-  putObject(world, bucket, `${target.prefix}task-${task.taskId}/failures.csv`, { body: Buffer.from(body ? `${body}\r\n` : ''), contentType: 'text/csv' }, at);
+  putObject(world, bucket, location.key, { body: Buffer.from(body ? `${body}\r\n` : ''), contentType: 'text/csv' }, at);
 }
 
 function finish(world: World, state: FsxRegionState, fs: FileSystemRecord, task: TaskRecord, at: number): void {
@@ -291,7 +297,8 @@ function finish(world: World, state: FsxRegionState, fs: FileSystemRecord, task:
   writeTaskReport(world, task, outcome, at);
   if (outcome.length > 0) {
     task.lifecycle = 'FAILED';
-    const where = task.report.Enabled ? ` See the report under ${task.report.Path}task-${task.taskId}/failures.csv.` : '';
+    const location = reportLocation(task);
+    const where = location ? ` See the report at s3://${location.bucket}/${location.key}.` : '';
     task.failureMessage = `${outcome.length} of ${task.status?.total ?? outcome.length} files failed.${where}`;
   } else {
     task.lifecycle = 'SUCCEEDED';
