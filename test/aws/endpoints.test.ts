@@ -7,11 +7,24 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsGateway } from '../../src/aws/clients.js';
+import { AwsCallError } from '../../src/aws/errors.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { EFS_SECONDARY_ID, SECONDARY_ACCOUNT_ID, testRunbook } from '../helpers/step-context.js';
 import { FakeAws } from './fake-aws.js';
 
-const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE'];
+const ENV_KEYS = [
+  'AWS_ENDPOINT_URL',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_EC2_METADATA_DISABLED',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+];
 
 describe('endpoint overrides from the environment', () => {
   const saved: Record<string, string | undefined> = {};
@@ -69,5 +82,22 @@ describe('endpoint overrides from the environment', () => {
     expect(assume?.headers.authorization).toContain('/us-west-2/sts/');
     expect(fake.requestsTo('elasticfilesystem')[0]?.accessKeyId).toMatch(/^ASIA/);
     expect(identity.accountId).toBe(SECONDARY_ACCOUNT_ID);
+  });
+
+  it('explains missing base credentials with the account it needed them for, before sending anything', async () => {
+    for (const key of ENV_KEYS) delete process.env[key];
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    process.env.AWS_CONFIG_FILE = '/nonexistent/drctl-test-config';
+    process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/drctl-test-credentials';
+    const gw = createAwsGateway({ runbook: testRunbook(), runId: 'no-creds', clock: new FakeClock(Date.now()), dryRun: false, maxAttempts: 1 });
+    const err = await gw.call({ account: 'dr' }, 'efs', 'DescribeFileSystems', { FileSystemId: EFS_SECONDARY_ID }).catch((e: unknown) => e);
+    gw.destroy();
+    expect(err).toBeInstanceOf(AwsCallError);
+    const e = err as AwsCallError;
+    expect(e.code).toBe('aws-credentials');
+    expect(e.retryable).toBe(false);
+    expect(e.message).toContain(`account dr (${SECONDARY_ACCOUNT_ID}) us-west-2`);
+    expect(e.message).toContain('no usable base credentials from the standard chain');
+    expect(e.hint).toContain('aws sso login');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Test builders for step kinds: a StepContext over a small runbook (or your own), a FakeClock, the real AWS
+ * Test builders for step kinds: a StepContext over a small runbook (or your own, or `exampleRunbook(...)`), a FakeClock, the real AWS
  * gateway from createAwsGateway (in sandbox mode with a request handler that refuses every request, so any AWS
  * call a test did not mock with aws-sdk-client-mock fails loudly instead of reaching a network), and flags.
  *
@@ -9,11 +9,13 @@
  * `runStep` drives a kind the way the engine does (observe → decide → apply new phases → poll), for tests that
  * want the whole flow rather than one decision.
  */
+import { readFileSync } from 'node:fs';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { createAwsGateway } from '../../src/aws/clients.js';
 import type { AwsLayerOptions } from '../../src/aws/clients.js';
 import type { AwsCallRecord, AwsGateway } from '../../src/aws/types.js';
 import type { RunEventBody } from '../../src/engine/events.js';
+import { parseRunbook } from '../../src/runbook/parse.js';
 import { runbookSchema } from '../../src/runbook/schema.js';
 import type { Runbook, Side } from '../../src/runbook/schema.js';
 import type { AnyStepKind, Decision, Operation, Outputs, Prompter, ResourceMemory, RunFlags, StepContext } from '../../src/steps/types.js';
@@ -53,6 +55,14 @@ export function testRunbookInput(): Record<string, unknown> {
 /** Parses a runbook object through the real schema (defaults filled in). */
 export function testRunbook(input: Record<string, unknown> = testRunbookInput()): Runbook {
   return runbookSchema.parse(input);
+}
+
+/** One of the example runbooks in runbooks/ (e.g. 'efs-prod.yaml'), loaded and validated like `drctl` does. */
+export function exampleRunbook(file: string): Runbook {
+  const path = new URL(`../../runbooks/${file}`, import.meta.url);
+  const result = parseRunbook(readFileSync(path, 'utf8'), `runbooks/${file}`);
+  if (!result.ok) throw new Error(`runbooks/${file} does not validate: ${result.diagnostics.map((d) => d.message).join('; ')}`);
+  return result.runbook;
 }
 
 export const DEFAULT_FLAGS: RunFlags = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { stepSchema } from '../../src/runbook/schema.js';
 import { resolveProcedure } from '../../src/steps/procedures.js';
 import '../../src/steps/registry.js';
-import { EFS_PRIMARY_ID, EFS_SECONDARY_ID, testRunbook } from '../helpers/step-context.js';
+import { EFS_PRIMARY_ID, EFS_SECONDARY_ID, exampleRunbook, testRunbook } from '../helpers/step-context.js';
 
 const runbook = testRunbook();
 const resource = runbook.filesystems['efs-prod']!;
@@ -56,5 +56,13 @@ describe('standard EFS procedures', () => {
     expect(steps.map((s) => s.id)).toEqual(['preflight', 'remove-orphan', 'confirm', 'reprotect']);
     expect(steps[2]?.with).toMatchObject({ destructive: true });
     expect(messageOf(steps[2])).toContain('every change made on the DR side since the failover is lost');
+  });
+});
+
+describe('the example runbook', () => {
+  it('derives the EFS procedures for runbooks/efs-prod.yaml', () => {
+    const example = exampleRunbook('efs-prod.yaml');
+    const efs = example.filesystems['efs-prod']!;
+    expect(resolveProcedure('efs-prod', efs, 'failover', 'preserve').steps.map((s) => s.uses)).toEqual(['efs.check', 'approval', 'efs.promote']);
   });
 });
