@@ -32,7 +32,7 @@ export async function planDryRun(deps: ContextDeps & { plan: Plan; checkpoint: C
     };
     deps.events.emit({ type: 'step.started', key: step.key, resource: step.resource, stepId: step.id, kind: step.kind, description: step.description });
     if (step.skipReason) {
-      deps.events.emit({ type: 'step.planned', key: step.key, reason: `skipped: ${step.skipReason}`, calls: [], afterPending: false });
+      deps.events.emit({ type: 'step.planned', key: step.key, reason: `skipped: ${step.skipReason}`, calls: [], afterPending: false, state: 'skipped' });
       result.decisions.push({ key: step.key, decision: { state: 'skipped', reason: step.skipReason } });
       continue;
     }
@@ -40,7 +40,7 @@ export async function planDryRun(deps: ContextDeps & { plan: Plan; checkpoint: C
     if (upstream.length > 0) {
       const dctx = describeContextFor(deps.runbook, step.resource, deps.operation, deps.flags);
       const calls = kind.calls(step.params, dctx);
-      deps.events.emit({ type: 'step.planned', key: step.key, reason: `after ${upstream.join(', ')}`, calls, afterPending: true });
+      deps.events.emit({ type: 'step.planned', key: step.key, reason: `after ${upstream.join(', ')}`, calls, afterPending: true, state: 'after' });
       result.decisions.push({ key: step.key, decision: { state: 'after', upstream } });
       pending.add(step.key);
       continue;
@@ -49,19 +49,19 @@ export async function planDryRun(deps: ContextDeps & { plan: Plan; checkpoint: C
       const decision = await currentStepKey.run(step.key, () => observeAndDecide(deps, step, state));
       result.decisions.push({ key: step.key, decision });
       if (decision.state === 'done') {
-        deps.events.emit({ type: 'step.planned', key: step.key, reason: `already done: ${decision.reason}`, calls: [], afterPending: false });
+        deps.events.emit({ type: 'step.planned', key: step.key, reason: `already done: ${decision.reason}`, calls: [], afterPending: false, state: 'done' });
         continue;
       }
       // Gates and local commands change nothing in AWS: what follows them can still be observed as it is now.
       const dctx = describeContextFor(deps.runbook, step.resource, deps.operation, deps.flags);
       if (!(decision.state === 'apply' && kind.calls(step.params, dctx).length === 0)) pending.add(step.key);
       if (decision.state === 'apply') {
-        deps.events.emit({ type: 'step.planned', key: step.key, reason: decision.reason, calls: decision.calls, afterPending: false });
+        deps.events.emit({ type: 'step.planned', key: step.key, reason: decision.reason, calls: decision.calls, afterPending: false, state: 'apply' });
       } else if (decision.state === 'waiting') {
-        deps.events.emit({ type: 'step.planned', key: step.key, reason: `in progress, would wait: ${decision.reason}`, calls: [], afterPending: false });
+        deps.events.emit({ type: 'step.planned', key: step.key, reason: `in progress, would wait: ${decision.reason}`, calls: [], afterPending: false, state: 'waiting' });
       } else {
         result.refused = true;
-        deps.events.emit({ type: 'step.planned', key: step.key, reason: `would refuse: ${decision.reason} (${decision.hint})`, calls: [], afterPending: false });
+        deps.events.emit({ type: 'step.planned', key: step.key, reason: `would refuse: ${decision.reason} (${decision.hint})`, calls: [], afterPending: false, state: 'blocked' });
       }
     } catch (err) {
       result.failed = true;

@@ -31,7 +31,15 @@ export type RunEventBody =
     }
   | { type: 'identity.verified'; account: string; accountId: string; arn: string }
   | { type: 'step.started'; key: string; resource: string; stepId: string; kind: string; description: string }
-  | { type: 'step.planned'; key: string; reason: string; calls: PlannedCall[]; afterPending: boolean }
+  | {
+      type: 'step.planned';
+      key: string;
+      reason: string;
+      calls: PlannedCall[];
+      afterPending: boolean;
+      /** What the step would do: act (apply), done, waiting, blocked, after (depends on a pending step), skipped. */
+      state?: 'apply' | 'done' | 'waiting' | 'blocked' | 'after' | 'skipped';
+    }
   | { type: 'step.applying'; key: string; phase: string; reason: string }
   | { type: 'step.waiting'; key: string; reason: string; elapsedMs: number }
   | { type: 'step.retrying'; key: string; attempt: number; delayMs: number; error: EventError }

@@ -14,7 +14,7 @@ export type EventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>
  * event ever carries one, takes precedence. Anything else is a step that would act (with or without AWS calls:
  * an approval asks, it calls nothing).
  */
-export type PlannedEvent = EventOf<'step.planned'> & { state?: Decision['state'] };
+export type PlannedEvent = EventOf<'step.planned'>;
 export type PlannedOutcome = 'act' | 'done' | 'after' | 'waiting' | 'blocked' | 'skipped';
 
 const REASON_PREFIXES: Array<[string, PlannedOutcome]> = [
@@ -24,7 +24,7 @@ const REASON_PREFIXES: Array<[string, PlannedOutcome]> = [
   ['skipped: ', 'skipped'],
 ];
 
-const STATE_OUTCOME: Record<Decision['state'], PlannedOutcome> = { apply: 'act', done: 'done', waiting: 'waiting', blocked: 'blocked' };
+const STATE_OUTCOME: Record<NonNullable<PlannedEvent['state']>, PlannedOutcome> = { apply: 'act', done: 'done', waiting: 'waiting', blocked: 'blocked', after: 'after', skipped: 'skipped' };
 
 /** The outcome and the reason without its outcome wording (the renderer words it its own way). */
 export function plannedOutcome(event: PlannedEvent): { outcome: PlannedOutcome; detail: string } {
