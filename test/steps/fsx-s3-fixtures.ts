@@ -126,3 +126,32 @@ export function rule(id: string, destinationBucket: string, overrides: Partial<R
     ...overrides,
   };
 }
+
+/** A Lustre file system as FSx describes it. */
+export function lustreFs(id: string, lifecycle: string, extra: Record<string, unknown> = {}) {
+  return {
+    FileSystemId: id,
+    FileSystemType: 'LUSTRE' as const,
+    Lifecycle: lifecycle as never,
+    FileSystemTypeVersion: '2.15',
+    DNSName: `${id}.fsx.example.com`,
+    LustreConfiguration: { DeploymentType: 'PERSISTENT_2' as const, MountName: 'abcdefgh' },
+    CreationTime: new Date('2025-12-31T23:50:00Z'),
+    ...extra,
+  };
+}
+
+/** A data repository association as FSx describes it (all events on by default). */
+export function dra(id: string, fileSystemId: string, path: string, repo: string, lifecycle = 'AVAILABLE', extra: Record<string, unknown> = {}) {
+  const events = ['NEW', 'CHANGED', 'DELETED'] as never[];
+  return {
+    AssociationId: id,
+    FileSystemId: fileSystemId,
+    FileSystemPath: path,
+    DataRepositoryPath: repo,
+    Lifecycle: lifecycle as never,
+    S3: { AutoImportPolicy: { Events: events }, AutoExportPolicy: { Events: events } },
+    CreationTime: new Date('2025-12-31T23:55:00Z'),
+    ...extra,
+  };
+}
