@@ -75,8 +75,19 @@ export interface WorldOptions {
   baseAccountId?: string;
 }
 
-/** Brings a service's time-driven state up to `now`. Must be idempotent: it can run many times for one `now`. */
-export type AdvanceHook = (world: World, now: number) => void;
+export interface AdvanceOptions {
+  /**
+   * Set when something that time-driven state depends on is about to change (a fault, a setting): hooks that
+   * evaluate steady state lazily must bring *everything* up to `now` first. Otherwise hooks may do only pending work.
+   */
+  full: boolean;
+}
+
+/**
+ * Brings a service's time-driven state up to `now`. Must be idempotent (it can run many times for one `now`) and
+ * cheap when nothing is pending: it runs before every request.
+ */
+export type AdvanceHook = (world: World, now: number, options: AdvanceOptions) => void;
 
 const advanceHooks = new Map<string, AdvanceHook>();
 const settingDefaults = new Map<string, { ms: number; description: string }>();
@@ -126,7 +137,7 @@ export class World {
   constructor(options: WorldOptions, data?: WorldData) {
     this.clock = options.clock;
     this.data = data ?? emptyWorldData(options.seed ?? 1, options.baseAccountId ?? DEFAULT_BASE_ACCOUNT_ID);
-    this.faults = new FaultBook(this.data, () => this.random(), () => this.advance());
+    this.faults = new FaultBook(this.data, () => this.random(), () => this.advance(this.now(), { full: true }));
     this.ensureBaseCredentials();
   }
 
@@ -161,8 +172,8 @@ export class World {
   // ---- time ---------------------------------------------------------------------------------------------------
 
   /** Runs every advance hook for the current time. Called by the router before each request. */
-  advance(now = this.now()): void {
-    for (const hook of advanceHooks.values()) hook(this, now);
+  advance(now = this.now(), options: AdvanceOptions = { full: false }): void {
+    for (const hook of advanceHooks.values()) hook(this, now, options);
     this.data.lastAdvancedAt = Math.max(this.data.lastAdvancedAt, now);
   }
 
@@ -178,6 +189,7 @@ export class World {
   }
 
   setDuration(key: string, ms: number): void {
+    this.advance(this.now(), { full: true });
     this.data.settings[key] = ms;
   }
 

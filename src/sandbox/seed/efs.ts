@@ -6,7 +6,7 @@
  */
 import type { EfsResource } from '../../runbook/resources/efs.js';
 import { createFileSystem, createMountTarget } from '../services/efs/file-systems.js';
-import { efsLinks, efsState, fileSystemArn } from '../services/efs/model.js';
+import { efsLinks, efsState, fileSystemArn, putRecord } from '../services/efs/model.js';
 import { scheduledWatermark } from '../services/efs/replication-sync.js';
 import type { World } from '../world.js';
 import type { SeedContext } from './index.js';
@@ -63,9 +63,10 @@ export function seedEfs(world: World, resource: EfsResource, context: SeedContex
     source.files[path] = { content, mtime: filesTime };
     destination.files[path] = { content, mtime: filesTime };
   }
-  efsLinks(world)[linkId] = { ...link, watermark };
-  efsState(world, primary.accountId, primary.region).replications[linkId] = { linkId, side: 'source', status: 'ENABLED' };
-  efsState(world, secondary.accountId, secondary.region).replications[linkId] = { linkId, side: 'destination', status: 'ENABLED' };
+  const stored = { ...link, watermark };
+  efsLinks(world)[linkId] = stored;
+  putRecord(world, stored.source, stored, { linkId, side: 'source', status: 'ENABLED' });
+  putRecord(world, stored.destination, stored, { linkId, side: 'destination', status: 'ENABLED' });
 }
 
 function zonesFor(region: string, resource: EfsResource): string[] {

@@ -2,6 +2,7 @@
 import { AwsError } from '../../protocol/errors.js';
 import type { CallContext } from '../../types.js';
 import type { World } from '../../world.js';
+import { markFileSystemPending } from './replication-sync.js';
 import { efsState, fileSystemArn, parseFileSystemRef, recordsForFileSystem, type EfsFileSystem, type EfsMountTarget, type Protection } from './model.js';
 
 export interface NewFileSystem {
@@ -34,6 +35,7 @@ export function createFileSystem(world: World, accountId: string, region: string
     kmsKeyId: spec.kmsKeyId ?? `arn:aws:kms:${region}:${accountId}:alias/aws/elasticfilesystem`,
     protection: spec.protection ?? 'ENABLED',
     tags: spec.name ? [{ Key: 'Name', Value: spec.name }] : [],
+    mountTargetIds: [],
     files: {},
     ...(spec.name ? { name: spec.name } : {}),
     ...(spec.availabilityZoneName ? { availabilityZoneName: spec.availabilityZoneName } : {}),
@@ -41,12 +43,13 @@ export function createFileSystem(world: World, accountId: string, region: string
   };
   for (const [path, content] of Object.entries(spec.files ?? {})) fs.files[path] = { content, mtime: now };
   efsState(world, accountId, region).fileSystems[fileSystemId] = fs;
+  if (spec.creating) markFileSystemPending(world, { accountId, region, fileSystemId });
   return fs;
 }
 
 export function createMountTarget(world: World, fs: EfsFileSystem, availabilityZoneName: string): EfsMountTarget {
   const state = efsState(world, fs.ownerId, fs.region);
-  const count = Object.keys(state.mountTargets).length;
+  const count = world.data.idCounter;
   const mountTarget: EfsMountTarget = {
     mountTargetId: world.newId('fsmt-', 17),
     fileSystemId: fs.fileSystemId,
@@ -60,6 +63,7 @@ export function createMountTarget(world: World, fs: EfsFileSystem, availabilityZ
     lifeCycleState: 'available',
   };
   state.mountTargets[mountTarget.mountTargetId] = mountTarget;
+  fs.mountTargetIds.push(mountTarget.mountTargetId);
   return mountTarget;
 }
 
@@ -73,8 +77,7 @@ function lookup(world: World, call: CallContext, ref: string): EfsFileSystem {
 }
 
 export function describeFileSystem(world: World, fs: EfsFileSystem): Record<string, unknown> {
-  const state = efsState(world, fs.ownerId, fs.region);
-  const mountTargets = Object.values(state.mountTargets).filter((m) => m.fileSystemId === fs.fileSystemId).length;
+  const mountTargets = fs.mountTargetIds.length;
   const size = Object.values(fs.files)
     .filter((f) => !f.deleted)
     .reduce((sum, f) => sum + Buffer.byteLength(f.content) + 4096, 6144);
@@ -132,7 +135,7 @@ export function describeMountTargets(
     list = [mt];
   } else if (filter.fileSystemId !== undefined) {
     const fs = lookup(world, call, filter.fileSystemId);
-    list = Object.values(state.mountTargets).filter((m) => m.fileSystemId === fs.fileSystemId);
+    list = fs.mountTargetIds.map((id) => state.mountTargets[id]).filter((m): m is EfsMountTarget => m !== undefined);
   } else if (filter.accessPointId !== undefined) {
     throw new AwsError('AccessPointNotFound', 404, `Access point '${filter.accessPointId}' does not exist (the sandbox does not emulate access points).`);
   } else {

@@ -6,7 +6,8 @@
  */
 import { AwsError } from '../../protocol/errors.js';
 import type { World } from '../../world.js';
-import { EFS, type EfsFileSystem, type EfsRegionState, type FileEntry } from './model.js';
+import { EFS, type EfsFileSystem, type EfsRegionState } from './model.js';
+import { refreshLinksOf } from './replication-sync.js';
 
 export interface FileSystemLocator {
   accountId: string;
@@ -27,8 +28,10 @@ export function normaliseFilePath(path: string): string {
   return `/${parts.join('/')}`;
 }
 
+/** The file system, with its replication brought up to now (so reads see replicated changes, writes come after them). */
 function locate(world: World, at: FileSystemLocator): EfsFileSystem {
   world.advance();
+  refreshLinksOf(world, at, world.now());
   const fs = world.peekState<EfsRegionState>(EFS, at.accountId, at.region)?.fileSystems[at.fileSystemId];
   if (!fs) {
     throw new AwsError('FileSystemNotFound', 404, `File system '${at.fileSystemId}' does not exist in account ${at.accountId}, region ${at.region}.`);
@@ -89,28 +92,4 @@ export function listEfsFiles(world: World, at: FileSystemLocator, prefix = '/'):
     .filter(([path, entry]) => !entry.deleted && (normalised === '/' || path.startsWith(normalised)))
     .map(([path, entry]) => ({ path, content: entry.content, mtime: entry.mtime }))
     .sort((a, b) => a.path.localeCompare(b.path));
-}
-
-/**
- * Carries source changes with mtime ≤ upTo to the destination. `full` (the initial sync) also removes destination
- * files the source does not have, so the destination matches the source as EFS does for an existing destination.
- */
-export function copyFileChanges(source: EfsFileSystem, destination: EfsFileSystem, upTo: number, full: boolean): number {
-  let copied = 0;
-  for (const [path, entry] of Object.entries(source.files)) {
-    if (entry.mtime > upTo) continue;
-    const current = destination.files[path];
-    if (current && current.mtime === entry.mtime && current.content === entry.content && current.deleted === entry.deleted) continue;
-    destination.files[path] = { ...entry } as FileEntry;
-    copied += 1;
-  }
-  if (full) {
-    for (const path of Object.keys(destination.files)) {
-      if (!(path in source.files)) {
-        delete destination.files[path];
-        copied += 1;
-      }
-    }
-  }
-  return copied;
 }

@@ -5,7 +5,7 @@
  */
 import type { World } from '../../world.js';
 import { efsLinks, efsState, type ReplicationLink } from './model.js';
-import { scheduledWatermark } from './replication-sync.js';
+import { refreshLink, scheduledWatermark } from './replication-sync.js';
 
 export interface MetricSeries {
   /** Epoch ms of each period start, newest first (CloudWatch's default TimestampDescending). */
@@ -29,6 +29,7 @@ export function findVisibleLink(
     const link = links[record.linkId];
     if (!link || link.source.fileSystemId !== sourceFileSystemId) continue;
     if (destinationFileSystemId !== undefined && link.destination.fileSystemId !== destinationFileSystemId) continue;
+    refreshLink(world, link, world.now());
     return link;
   }
   return undefined;

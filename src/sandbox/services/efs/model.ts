@@ -54,6 +54,8 @@ export interface EfsFileSystem {
   availabilityZoneName?: string;
   protection: Protection;
   tags: Array<{ Key: string; Value: string }>;
+  /** Ids of this file system's mount targets (in the same account and region). */
+  mountTargetIds: string[];
   files: Record<string, FileEntry>;
 }
 
@@ -104,14 +106,32 @@ export interface EfsRegionState {
   mountTargets: Record<string, EfsMountTarget>;
   /** By link id. */
   replications: Record<string, ReplicationRecord>;
+  /** Index: file system id → ids of the local records whose link names it (as source or destination). */
+  recordsByFileSystem?: Record<string, string[]>;
 }
 
 export function efsState(world: World, accountId: string, region: string): EfsRegionState {
   return world.state<EfsRegionState>(EFS, accountId, region, () => ({ fileSystems: {}, mountTargets: {}, replications: {} }));
 }
 
+/**
+ * World-wide EFS bookkeeping: the links, and an index of what still has time-driven work (links ENABLING,
+ * DELETING or before their initial sync; file systems `creating`), so the per-request advance hook touches only
+ * those. Steady links are brought up to date lazily (refreshLink) when something reads or changes them.
+ */
+export interface EfsGlobalState {
+  links: Record<string, ReplicationLink>;
+  /** Link id → the earliest time its state can change (0: check on every advance). */
+  pendingLinks: Record<string, number>;
+  pendingFileSystems: Record<string, ReplicationEndpoint>;
+}
+
+export function efsGlobal(world: World): EfsGlobalState {
+  return world.state<EfsGlobalState>(LINKS, GLOBAL, GLOBAL, () => ({ links: {}, pendingLinks: {}, pendingFileSystems: {} }));
+}
+
 export function efsLinks(world: World): Record<string, ReplicationLink> {
-  return world.state<Record<string, ReplicationLink>>(LINKS, GLOBAL, GLOBAL, () => ({}));
+  return efsGlobal(world).links;
 }
 
 export function fileSystemArn(fs: Pick<EfsFileSystem, 'region' | 'ownerId' | 'fileSystemId'>): string {
@@ -150,10 +170,46 @@ export function recordsForFileSystem(
 ): Array<{ record: ReplicationRecord; link: ReplicationLink }> {
   const links = efsLinks(world);
   const out: Array<{ record: ReplicationRecord; link: ReplicationLink }> = [];
-  for (const record of Object.values(state.replications)) {
-    const link = links[record.linkId];
-    if (!link) continue;
-    if (link.source.fileSystemId === fileSystemId || link.destination.fileSystemId === fileSystemId) out.push({ record, link });
+  for (const linkId of recordIndex(world, state)[fileSystemId] ?? []) {
+    const record = state.replications[linkId];
+    const link = links[linkId];
+    if (record && link) out.push({ record, link });
   }
   return out;
+}
+
+/** Adds a region's record of a link (keeping the file system index). */
+export function putRecord(world: World, endpoint: ReplicationEndpoint, link: ReplicationLink, record: ReplicationRecord): void {
+  const state = efsState(world, endpoint.accountId, endpoint.region);
+  state.replications[link.linkId] = record;
+  const index = recordIndex(world, state);
+  for (const id of new Set([link.source.fileSystemId, link.destination.fileSystemId])) {
+    const ids = (index[id] ??= []);
+    if (!ids.includes(link.linkId)) ids.push(link.linkId);
+  }
+}
+
+/** Removes a region's record of a link (keeping the file system index). */
+export function dropRecord(world: World, endpoint: ReplicationEndpoint, link: ReplicationLink): void {
+  const state = efsState(world, endpoint.accountId, endpoint.region);
+  delete state.replications[link.linkId];
+  const index = recordIndex(world, state);
+  for (const id of [link.source.fileSystemId, link.destination.fileSystemId]) {
+    const remaining = (index[id] ?? []).filter((linkId) => linkId !== link.linkId);
+    if (remaining.length > 0) index[id] = remaining;
+    else delete index[id];
+  }
+}
+
+function recordIndex(world: World, state: EfsRegionState): Record<string, string[]> {
+  if (state.recordsByFileSystem) return state.recordsByFileSystem;
+  const index: Record<string, string[]> = {};
+  const links = efsLinks(world);
+  for (const linkId of Object.keys(state.replications)) {
+    const link = links[linkId];
+    if (!link) continue;
+    for (const id of new Set([link.source.fileSystemId, link.destination.fileSystemId])) (index[id] ??= []).push(linkId);
+  }
+  state.recordsByFileSystem = index;
+  return index;
 }

@@ -18,12 +18,14 @@ import {
   type EfsRegionState,
   fileSystemArn,
   parseFileSystemRef,
+  putRecord,
   recordsForFileSystem,
   type ReplicationEndpoint,
   type ReplicationLink,
   type ReplicationRecord,
 } from './model.js';
 import { createFileSystem } from './file-systems.js';
+import { markLinkPending, refreshLink } from './replication-sync.js';
 
 const REGION = /^[a-z]{2}-((iso[a-z]?-)|(gov-))?[a-z]+-?[0-9]?$/;
 const ROLE_ARN = /^arn:aws[a-zA-Z-]*:iam::(\d{12}):role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
@@ -69,12 +71,9 @@ export function createReplication(world: World, call: CallContext, sourceRef: st
     ...(input.RoleArn ? { roleArn: input.RoleArn } : {}),
   };
   efsLinks(world)[link.linkId] = link;
-  state.replications[link.linkId] = { linkId: link.linkId, side: 'source', status: 'ENABLING' };
-  efsState(world, destination.ownerId, destination.region).replications[link.linkId] = {
-    linkId: link.linkId,
-    side: 'destination',
-    status: 'ENABLING',
-  };
+  markLinkPending(world, link.linkId);
+  putRecord(world, link.source, link, { linkId: link.linkId, side: 'source', status: 'ENABLING' });
+  putRecord(world, link.destination, link, { linkId: link.linkId, side: 'destination', status: 'ENABLING' });
   destination.protection = 'REPLICATING';
   return describeLink(link, state.replications[link.linkId] as ReplicationRecord);
 }
@@ -149,6 +148,8 @@ export function deleteReplication(world: World, call: CallContext, fileSystemRef
   const state = efsState(world, call.accountId, call.region);
   const found = findLocalRecord(world, call, state, fileSystemRef);
   const { link, record } = found;
+  // Materialise the replication up to now: a deletion freezes LastReplicatedTimestamp where it is.
+  refreshLink(world, link, call.now);
   const sameAccountAndRegion =
     link.source.accountId === link.destination.accountId && link.source.region === link.destination.region;
   if (deletionMode === 'LOCAL_CONFIGURATION_ONLY' && sameAccountAndRegion) {
@@ -168,6 +169,7 @@ export function deleteReplication(world: World, call: CallContext, fileSystemRef
       otherRecord.deletionMode = 'ALL_CONFIGURATIONS';
     }
   }
+  markLinkPending(world, link.linkId);
 }
 
 /** The local record for a file system named by id or ARN (as source or destination); EFS's not-found errors otherwise. */
@@ -211,6 +213,9 @@ export function describeReplications(
       .map((record) => ({ record, link: links[record.linkId] }))
       .filter((x): x is { record: ReplicationRecord; link: ReplicationLink } => x.link !== undefined);
   }
+  for (const { link } of matching) refreshLink(world, link, call.now);
+  matching = matching.filter(({ record }) => state.replications[record.linkId] === record);
+  if (fileSystemRef !== undefined && matching.length === 0) throw replicationNotFound(fileSystemRef, call);
   matching.sort((a, b) => a.link.creationTime - b.link.creationTime || a.link.linkId.localeCompare(b.link.linkId));
   const start = nextToken ? Number.parseInt(nextToken, 10) : 0;
   if (!Number.isInteger(start) || start < 0) throw new AwsError('ValidationException', 400, `NextToken '${nextToken}' is not valid.`);
