@@ -26,7 +26,7 @@ function renderAccount(policy: AccountIamPolicy): string {
   const role = policy.roleArn ? `role ${policy.roleArn}` : 'no roleArn: base credentials are used in this account';
   return [
     `# Account ${policy.account} (${policy.accountId}) — ${role}`,
-    '# Permissions policy (attach to the role):',
+    policy.roleArn ? '# Permissions policy (attach to the role):' : '# Permissions policy (attach to the identity drctl uses in this account):',
     JSON.stringify(policy.policy, null, 2),
     '# Trust policy (the role\'s trust relationship):',
     JSON.stringify(policy.trustPolicy, null, 2),
