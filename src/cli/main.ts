@@ -119,6 +119,63 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
     .option('--state-dir <dir>', 'state directory (default .drctl)')
     .action(async (raw: { stateDir?: string }) => setExit(await (await import('./commands/sandbox.js')).sandboxResetCommand(raw, output)));
 
+  // Evidence and set-up commands: reports, IAM policies, new runbooks.
+  program
+    .command('report')
+    .description('regenerate the reports of a run or drill from its journal, or verify a report directory')
+    .argument('[runId]', 'run id (or an unambiguous prefix), as `drctl status` lists them')
+    .option('--state-dir <dir>', 'state directory (default .drctl)')
+    .option('--report-dir <dir>', 'write the reports here (default <state dir>/reports/<run id>)')
+    .option('--verify <dir>', 'check a report directory against its manifest and SHA256SUMS instead')
+    .option('--seal <sha256>', 'with --verify: the manifest digest recorded when the reports were written')
+    .addOption(new Option('--output <mode>', 'human or json').choices(['human', 'plain', 'json']))
+    .addHelpText('after', '\nExamples:\n  drctl report 20260101T020304Z-failover-a1b2c3\n  drctl report 20260101T020304Z-drill-d4e5f6 --report-dir reports/\n  drctl report --verify reports/ --seal <sha256 printed when written>')
+    .action(async (runId: string | undefined, raw: { stateDir?: string; reportDir?: string; verify?: string; seal?: string; output?: string }) =>
+      setExit(await (await import('./commands/report.js')).reportCommand({ ...raw, ...(runId ? { runId } : {}) }, output)));
+
+  program
+    .command('iam-policy')
+    .description('print the least-privilege IAM policy and trust policy drctl needs in each account (no AWS call)')
+    .option('--fs <name>', 'resource (repeatable)', collect)
+    .option('--all', 'every resource of the runbook')
+    .option('-f, --file <path>', 'runbook file or directory (default ./runbooks)')
+    .option('--trusted-principal <arn>', 'who may assume the role (role/user ARN or account id); default: a placeholder to edit')
+    .option('--out-dir <dir>', 'also write <account>.policy.json and <account>.trust.json here')
+    .addOption(new Option('--output <mode>', 'human or json').choices(['human', 'plain', 'json']))
+    .addHelpText('after', '\nExamples:\n  drctl iam-policy --fs efs-prod\n  drctl iam-policy --fs efs-prod --trusted-principal arn:aws:iam::999999999999:role/oncall --output json')
+    .action(async (raw: { fs?: string[]; all?: boolean; file?: string; trustedPrincipal?: string; outDir?: string; output?: string }) =>
+      setExit(await (await import('./commands/iam-policy.js')).iamPolicyCommand(raw, output)));
+
+  program
+    .command('init')
+    .description('write a new runbook (asks on a terminal for anything the flags leave out)')
+    .addOption(new Option('--type <type>', 'resource type').choices(['efs', 'fsx-lustre', 's3']))
+    .option('--name <name>', 'resource name (what --fs selects) and runbook name')
+    .option('--primary-account <id>', 'primary (production) account id')
+    .option('--primary-region <region>', 'primary region')
+    .option('--primary-role <arn>', 'role drctl assumes in the primary account')
+    .option('--primary-external-id <id>', "external id of the primary role's trust policy")
+    .option('--primary-name <name>', 'runbook name of the primary account (default prod)')
+    .option('--secondary-account <id>', 'secondary (DR) account id')
+    .option('--secondary-region <region>', 'secondary (DR) region')
+    .option('--secondary-role <arn>', 'role drctl assumes in the DR account')
+    .option('--secondary-external-id <id>', "external id of the DR role's trust policy")
+    .option('--secondary-name <name>', 'runbook name of the DR account (default dr)')
+    .option('--primary-id <fs-id>', 'efs, fsx-lustre: primary file system id')
+    .option('--secondary-id <fs-id>', 'efs, fsx-lustre: DR file system id')
+    .option('--secondary-subnet <subnet>', 'fsx-lustre: create the DR file system at failover in this subnet (pilot light)')
+    .option('--primary-bucket <bucket>', 's3: primary bucket; fsx-lustre: bucket linked to the primary')
+    .option('--secondary-bucket <bucket>', 's3: DR bucket; fsx-lustre: bucket linked to the DR file system')
+    .option('--path <dir>', 'fsx-lustre: Lustre directory linked to the buckets (default /data)')
+    .option('--replication-role <arn>', 'role the service assumes to replicate primary → DR')
+    .option('--reverse-replication-role <arn>', 'role the service assumes to replicate DR → primary (failback)')
+    .option('--rpo <duration>', 'recovery point objective (default 15m)')
+    .option('--rto <duration>', 'recovery time objective (default 1h)')
+    .option('--out <file>', 'where to write (default runbooks/<name>.yaml)')
+    .option('--force', 'overwrite the file if it exists')
+    .addHelpText('after', '\nExamples:\n  drctl init\n  drctl init --type efs --name efs-prod --primary-account 111111111111 --primary-region us-east-1 \\\n    --secondary-account 222222222222 --secondary-region us-west-2 --primary-id fs-0123456789abcdef0 --secondary-id fs-0fedcba9876543210 \\\n    --replication-role arn:aws:iam::111111111111:role/efs-replication --reverse-replication-role arn:aws:iam::222222222222:role/efs-replication')
+    .action(async (raw: Record<string, string | boolean | undefined>) => setExit(await (await import('./commands/init.js')).initCommand(raw, output)));
+
   return program;
 }
 
