@@ -7,6 +7,8 @@
 import type { Account, Resource, ResourceType, Runbook } from '../../runbook/schema.js';
 import type { World } from '../world.js';
 import { seedEfs } from './efs.js';
+import { seedFsxLustre } from './fsx-lustre.js';
+import { seedS3 } from './s3.js';
 
 export interface SeedContext {
   runbook: Runbook;
@@ -22,6 +24,8 @@ type SeederMap = { [T in ResourceType]?: ResourceSeeder<Extract<Resource, { type
 
 export const SEEDERS: SeederMap = {
   efs: seedEfs,
+  'fsx-lustre': seedFsxLustre,
+  s3: seedS3,
 };
 
 export function seedWorldFromRunbooks(world: World, runbooks: readonly Runbook[]): void {

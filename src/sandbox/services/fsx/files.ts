@@ -79,7 +79,7 @@ export function listLustreFiles(world: World, at: LustreLocator, prefix = '/'): 
   const under = prefix === '/' ? '/' : `${normaliseLustrePath(prefix)}/`;
   return Object.entries(fs.files)
     .filter(([path, file]) => !file.deleted && (under === '/' || path.startsWith(under)))
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([path, file]) => ({ path, content: file.content, mtime: file.mtime, ...(file.released ? { released: true } : {}) }));
 }
 

@@ -22,3 +22,4 @@ export { fsxService } from './handler.js';
 export { FSX_CONDITIONS } from './model.js';
 export type { AssociationRecord, FileSystemRecord, TaskRecord } from './model.js';
 export { deleteLustreFile, listLustreFiles, readLustreFile, writeLustreFile, type LustreLocator } from './files.js';
+export * from './api.js';

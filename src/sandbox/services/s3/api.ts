@@ -85,6 +85,11 @@ export function writeObject(world: World, bucketName: string, key: string, body:
   return putObject(world, bucketOrThrow(world, bucketName), key, { body: bytes, ...(contentType ? { contentType } : {}) }, world.now());
 }
 
+/** Writes an object as of a past time `at` (seeding history): replication is scheduled from then. */
+export function putSeedObject(world: World, bucketName: string, key: string, body: string, at: number): ObjectVersion {
+  return putObject(world, bucketOrThrow(world, bucketName), key, { body: Buffer.from(body, 'utf8') }, at);
+}
+
 /** The live object's text and version, or undefined when absent or deleted. */
 export function readObject(world: World, bucketName: string, key: string): { text: string; version: ObjectVersion } | undefined {
   world.advance();
