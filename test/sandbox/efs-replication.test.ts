@@ -1,6 +1,7 @@
 import {
   CreateReplicationConfigurationCommand,
   DescribeFileSystemsCommand,
+  DescribeMountTargetsCommand,
   DescribeReplicationConfigurationsCommand,
   FileSystemNotFound,
   ReplicationNotFound,
@@ -8,7 +9,7 @@ import {
   type EFSClient,
 } from '@aws-sdk/client-efs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createFileSystem } from '../../src/sandbox/services/efs/file-systems.js';
+import { createFileSystem, createMountTarget } from '../../src/sandbox/services/efs/file-systems.js';
 import { ACCOUNT_A, ACCOUNT_B, errorOf, makeCoreKit, REGION_A, REGION_B, type CoreKit } from './kit.js';
 
 const arnOf = (account: string, region: string, id: string) => `arn:aws:elasticfilesystem:${region}:${account}:file-system/${id}`;
@@ -188,5 +189,28 @@ describe('sandbox EFS UpdateFileSystemProtection', () => {
 
     const unknown = await errorOf(efsA.send(new UpdateFileSystemProtectionCommand({ FileSystemId: 'fs-0123456789abcdef0', ReplicationOverwriteProtection: 'DISABLED' })));
     expect(unknown).toBeInstanceOf(FileSystemNotFound);
+  });
+});
+
+describe('sandbox EFS DescribeMountTargets', () => {
+  it('lists by file system or mount target id and names what is missing', async () => {
+    const kit = makeCoreKit();
+    const efs = kit.efs(ACCOUNT_A, REGION_A);
+    const fs = createFileSystem(kit.world, ACCOUNT_A, REGION_A, {});
+    const a = createMountTarget(kit.world, fs, 'us-east-1a');
+    createMountTarget(kit.world, fs, 'us-east-1b');
+
+    const byFs = await efs.send(new DescribeMountTargetsCommand({ FileSystemId: fs.fileSystemId }));
+    expect(byFs.MountTargets?.map((m) => [m.AvailabilityZoneName, m.LifeCycleState, m.FileSystemId])).toEqual([
+      ['us-east-1a', 'available', fs.fileSystemId],
+      ['us-east-1b', 'available', fs.fileSystemId],
+    ]);
+    expect((await efs.send(new DescribeFileSystemsCommand({ FileSystemId: fs.fileSystemId }))).FileSystems?.[0]?.NumberOfMountTargets).toBe(2);
+    const byId = await efs.send(new DescribeMountTargetsCommand({ MountTargetId: a.mountTargetId }));
+    expect(byId.MountTargets?.[0]?.MountTargetId).toBe(a.mountTargetId);
+
+    expect((await errorOf(efs.send(new DescribeMountTargetsCommand({ MountTargetId: 'fsmt-0123456789abcdef0' })))).name).toBe('MountTargetNotFound');
+    expect(await errorOf(efs.send(new DescribeMountTargetsCommand({ FileSystemId: 'fs-0123456789abcdef0' })))).toBeInstanceOf(FileSystemNotFound);
+    expect((await errorOf(efs.send(new DescribeMountTargetsCommand({})))).name).toBe('BadRequest');
   });
 });
