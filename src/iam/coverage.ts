@@ -4,6 +4,7 @@
  * `*` and `?` wildcards are matched in actions (case-insensitively) and resources, as IAM does.
  */
 import { operationInfo, type ServiceName } from '../aws/operations.js';
+import { scopeResource } from './grants.js';
 import type { IamPolicyDocument, IamStatement } from './types.js';
 
 function wildcard(pattern: string, flags = ''): RegExp {
@@ -32,14 +33,16 @@ export interface CoverageOptions {
 
 /**
  * True when every IAM action the operation needs is allowed: its own actions on `resourceArn` (any resource when
- * omitted), its iam:* service-linked-role actions on some resource, and PassRole on `options.passedRole`.
+ * omitted; for S3, on the bucket or object ARN the action applies to), its iam:* service-linked-role actions on
+ * some resource, and PassRole on `options.passedRole`.
  */
 export function isCoveredBy(policy: IamPolicyDocument, service: ServiceName, operation: string, resourceArn?: string, options: CoverageOptions = {}): boolean {
   const info = operationInfo(service, operation);
   if (!info) return false;
   const statements = policy.Statement.filter((s) => s.Effect === 'Allow');
   for (const action of info.iam) {
-    const onResource = action.startsWith('iam:') ? undefined : resourceArn;
+    // iam:* actions act on the service-linked role, S3 ones on the bucket or its objects (see scopeResource).
+    const onResource = action.startsWith('iam:') || resourceArn === undefined ? undefined : scopeResource(action, resourceArn);
     if (!statements.some((s) => allowsAction(s, action) && allowsResource(s, onResource))) return false;
   }
   if (options.passedRole !== undefined) {

@@ -35,6 +35,27 @@ const ROLE_REQUIRED = new Set(['s3:PutBucketReplication', 's3control:CreateJob']
 
 export class UnknownOperationError extends Error {}
 
+/** S3 actions on objects (`arn:aws:s3:::bucket/key`); every other bucket action applies to the bucket ARN itself. */
+const S3_OBJECT_ACTIONS = new Set(['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:InitiateReplication']);
+/**
+ * S3 Batch Operations actions granted on `*`: whether CreateJob and ListJobs accept a job resource is not settled
+ * in aws-reference.md, and `*` works either way (the job can only run as the batch role PassRole allows).
+ */
+const S3_ANY_RESOURCE_ACTIONS = new Set(['s3:CreateJob', 's3:ListJobs']);
+
+/**
+ * The resource an action applies to, from a call's resource ARN: S3 splits one call's needs between the bucket
+ * (ListBucket for HeadObject) and its objects (GetObject), and IAM ignores an action on the wrong kind of ARN.
+ */
+export function scopeResource(action: string, arn: string): string {
+  if (!action.startsWith('s3:') || arn === '*') return arn;
+  if (S3_ANY_RESOURCE_ACTIONS.has(action)) return '*';
+  const match = /^(arn:[^:]+:s3:::[^/]+)(\/.*)?$/.exec(arn);
+  if (!match?.[1]) return arn;
+  if (S3_OBJECT_ACTIONS.has(action)) return match[2] ? arn : `${match[1]}/*`;
+  return match[1];
+}
+
 function stringsIn(value: unknown, into: string[] = []): string[] {
   if (typeof value === 'string') into.push(value);
   else if (Array.isArray(value)) for (const v of value) stringsIn(v, into);
@@ -101,7 +122,7 @@ export function grantsForCall(call: PlannedCall, ctx: GrantContext): CallGrants 
   const key = `${call.service}:${call.operation}`;
   const resources = call.resources && call.resources.length > 0 ? [...call.resources] : ['*'];
   const own = info.iam.filter((a) => !a.startsWith('iam:'));
-  const grants: IamGrant[] = own.length > 0 ? [{ actions: own, resources }] : [];
+  const grants: IamGrant[] = own.map((action) => ({ actions: [action], resources: [...new Set(resources.map((arn) => scopeResource(action, arn)))] }));
   const iamActions = info.iam.filter((a) => a.startsWith('iam:'));
   if (iamActions.length > 0) {
     const principal = SERVICE_LINKED_ROLE[key];

@@ -111,3 +111,22 @@ describe('isCoveredBy', () => {
     expect(isCoveredBy(policy, 's3', 'NoSuchOperation')).toBe(false);
   });
 });
+
+describe('S3 resource scoping', () => {
+  it('grants bucket actions on the bucket and object actions on objects, whatever ARN the call names', () => {
+    const { grants } = grantsForCall(call('s3', 'HeadObject', { Bucket: 'b', Key: 'k' }, ['arn:aws:s3:::b/k']), ctx);
+    expect(grants).toEqual([
+      { actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/k'] },
+      { actions: ['s3:ListBucket'], resources: ['arn:aws:s3:::b'] },
+    ]);
+    expect(grantsForCall(call('s3', 'GetObject', {}, ['arn:aws:s3:::b']), ctx).grants[0]?.resources).toEqual(['arn:aws:s3:::b/*']);
+    expect(grantsForCall(call('s3control', 'CreateJob', {}, ['arn:aws:s3:us-east-1:111111111111:job/*']), ctx).grants[0]).toEqual({ actions: ['s3:CreateJob'], resources: ['*'] });
+    expect(grantsForCall(call('s3control', 'DescribeJob', {}, ['arn:aws:s3:us-east-1:111111111111:job/*']), ctx).grants[0]?.resources).toEqual(['arn:aws:s3:us-east-1:111111111111:job/*']);
+  });
+
+  it('checks coverage against the same scoping', () => {
+    const policy = policyOf(call('s3', 'HeadObject', {}, ['arn:aws:s3:::b/*']));
+    expect(isCoveredBy(policy, 's3', 'HeadObject', 'arn:aws:s3:::b/some/key')).toBe(true);
+    expect(isCoveredBy(policy, 's3', 'HeadObject', 'arn:aws:s3:::c/some/key')).toBe(false);
+  });
+});

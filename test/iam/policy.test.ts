@@ -5,6 +5,7 @@ import { OPERATIONS, operationInfo, type ServiceName } from '../../src/aws/opera
 import { BASE_ACCOUNT_PLACEHOLDER, collectPlannedCalls, isCoveredBy, planIamPolicies, rolesPassedBy } from '../../src/iam/index.js';
 import { parseRunbook } from '../../src/runbook/parse.js';
 import type { Runbook } from '../../src/runbook/schema.js';
+import { renderInitRunbook, toAnswers, type InitFlags } from '../../src/init/index.js';
 
 function load(path: string): Runbook {
   const result = parseRunbook(readFileSync(path, 'utf8'), path);
@@ -20,10 +21,38 @@ function runbookFiles(): string[] {
 
 const efsProd = () => load('runbooks/efs-prod.yaml');
 
+const INIT_ACCOUNTS: InitFlags = {
+  primaryAccount: '111111111111',
+  primaryRegion: 'us-east-1',
+  secondaryAccount: '222222222222',
+  secondaryRegion: 'us-west-2',
+  replicationRole: 'arn:aws:iam::111111111111:role/replication',
+  reverseReplicationRole: 'arn:aws:iam::222222222222:role/replication',
+};
+
+/** One cross-account runbook per resource type, as `drctl init` writes it (standard procedures spelled out). */
+const INIT_RUNBOOKS: Record<string, InitFlags> = {
+  'init efs': { ...INIT_ACCOUNTS, type: 'efs', name: 'files', primaryId: 'fs-0123456789abcdef0', secondaryId: 'fs-0fedcba9876543210' },
+  'init fsx-lustre': { ...INIT_ACCOUNTS, type: 'fsx-lustre', name: 'lustre', primaryId: 'fs-0123456789abcdef0', secondaryId: 'fs-0fedcba9876543210', primaryBucket: 'lustre-prod', secondaryBucket: 'lustre-dr' },
+  'init s3': { ...INIT_ACCOUNTS, type: 's3', name: 'media', primaryBucket: 'media-prod', secondaryBucket: 'media-dr' },
+};
+
+function sources(): Array<[string, () => Runbook]> {
+  const fromInit = Object.entries(INIT_RUNBOOKS).map(([label, flags]): [string, () => Runbook] => [
+    label,
+    () => {
+      const result = parseRunbook(renderInitRunbook(toAnswers(flags)), `${label}.yaml`);
+      if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('; '));
+      return result.runbook;
+    },
+  ]);
+  return [...runbookFiles().map((file): [string, () => Runbook] => [file, () => load(file)]), ...fromInit];
+}
+
 describe('planIamPolicies over the real step kinds and standard procedures', () => {
-  for (const file of runbookFiles()) {
-    it(`${file}: every call of every procedure is allowed, on its own resources, with PassRole for the role it passes`, () => {
-      const runbook = load(file);
+  for (const [label, read] of sources()) {
+    it(`${label}: every call of every procedure is allowed, on its own resources, with PassRole for the role it passes`, () => {
+      const runbook = read();
       const resources = Object.keys(runbook.filesystems);
       const policies = new Map(planIamPolicies(runbook, resources).map((p) => [p.account, p.policy]));
       const calls = collectPlannedCalls(runbook, resources);
