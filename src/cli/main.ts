@@ -34,6 +34,7 @@ function runOptions(command: Command, operation: string): Command {
     .option('--state-dir <dir>', 'where checkpoints, locks and reports live (default .drctl)')
     .addOption(new Option('--output <mode>', 'human, plain or json (NDJSON events)').choices(['auto', 'human', 'plain', 'json']))
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
+    .option('--report-dir <dir>', 'write the run reports here (default <state dir>/reports/<run id>)')
     .addHelpText('after', `\nExamples:\n  drctl ${operation} --fs efs-prod --dry-run\n  drctl ${operation} --fs efs-prod --yes --output json\n  drctl ${operation} --fs efs-prod --sandbox --yes`);
 }
 
@@ -69,6 +70,13 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
     if (operation === 'failback') cmd.addOption(new Option('--mode <mode>', 'preserve DR changes or discard them').choices(['preserve', 'discard']));
     cmd.action(async (raw: RawRunOptions) => setExit(await (await import('./commands/run.js')).runCommand(operation, raw, output)));
   }
+
+  runOptions(program.command('drill'), 'drill')
+    .description('prove recovery: canary, failover, verify, failback, verify — timed, with RTO/RPO and reports (--dry-run: readiness only)')
+    .addOption(new Option('--mode <mode>', 'failback mode of the drill').choices(['preserve', 'discard']))
+    .option('--canary-timeout <duration>', 'how long to wait for a canary on the other side (default: the RPO)')
+    .action(async (raw: RawRunOptions & { reportDir?: string; canaryTimeout?: string }) =>
+      setExit(await (await import('./commands/drill.js')).drillCommand(raw, output)));
 
   runOptions(program.command('plan'), 'plan failover')
     .description('same as <operation> --dry-run: show every step and AWS call without changing anything')

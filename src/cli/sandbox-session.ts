@@ -3,12 +3,15 @@
  * between commands (so `failover --sandbox` then `failback --sandbox` act on the same world).
  */
 import { openSandbox } from '../sandbox/session.js';
+import type { InProcessHandler } from '../sandbox/in-process.js';
 import type { StateDir } from '../engine/state-dir.js';
 import type { Runbook } from '../runbook/schema.js';
 import { systemClock } from '../util/clock.js';
 
 export interface CliSandbox {
   handler: unknown;
+  /** The emulator's request router, for its private data-plane API (drill canaries). */
+  router: InProcessHandler['router'];
   env: Record<string, string>;
   close(): Promise<void>;
 }
@@ -17,6 +20,7 @@ export async function openCliSandbox(stateDir: StateDir, runbooks: Runbook[]): P
   const session = await openSandbox({ stateFile: stateDir.sandboxWorldFile, runbooks, clock: systemClock });
   return {
     handler: session.handler,
+    router: session.handler.router,
     env: { DRCTL_SANDBOX: 'in-process', DRCTL_SANDBOX_STATE: stateDir.sandboxWorldFile },
     close: () => session.save(),
   };

@@ -20,7 +20,11 @@ export interface DryRunResult {
   decisions: Array<{ key: string; decision: Decision | { state: 'after'; upstream: string[] } | { state: 'skipped'; reason: string } }>;
 }
 
-export async function planDryRun(deps: ContextDeps & { plan: Plan; checkpoint: Checkpoint }): Promise<DryRunResult> {
+/**
+ * `assumeAfter`: plan as if that (not yet run) operation had happened first — a drill's failback plan cannot be
+ * observed before its failover, so every step lists the calls it may make.
+ */
+export async function planDryRun(deps: ContextDeps & { plan: Plan; checkpoint: Checkpoint; assumeAfter?: string }): Promise<DryRunResult> {
   const pending = new Set<string>();
   const result: DryRunResult = { refused: false, failed: false, decisions: [] };
   for (const step of orderSteps(deps.plan.steps)) {
@@ -36,7 +40,7 @@ export async function planDryRun(deps: ContextDeps & { plan: Plan; checkpoint: C
       result.decisions.push({ key: step.key, decision: { state: 'skipped', reason: step.skipReason } });
       continue;
     }
-    const upstream = step.needs.filter((n) => pending.has(n));
+    const upstream = deps.assumeAfter ? [deps.assumeAfter] : step.needs.filter((n) => pending.has(n));
     if (upstream.length > 0) {
       const dctx = describeContextFor(deps.runbook, step.resource, deps.operation, deps.flags);
       const calls = kind.calls(step.params, dctx);

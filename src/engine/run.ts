@@ -52,6 +52,8 @@ export interface RunRequest {
   random?: () => number;
   /** A drill links its failover and failback runs to itself. */
   parentRunId?: string;
+  /** Dry-run only: plan as if this operation had already run (a drill's failback before its failover). */
+  planAfter?: string;
 }
 
 export interface RunOutcome {
@@ -180,8 +182,8 @@ async function runDry(req: RunRequest, plan: Plan): Promise<RunOutcome> {
   for (const r of req.resources) memory.set(r, await readMemory(req.stateDir, req.runbookName, r));
   try {
     const aws = await req.createGateway({ runId, dryRun: true, deniedTargets: deniedTargets(req), onCall: onCallFor(req) });
-    await verifyAccounts(req, aws, plan);
-    const result = await planDryRun({ ...contextDeps(req, runId, aws, checkpoint, memory, new Set()), plan, checkpoint });
+    if (!req.planAfter) await verifyAccounts(req, aws, plan);
+    const result = await planDryRun({ ...contextDeps(req, runId, aws, checkpoint, memory, new Set()), plan, checkpoint, ...(req.planAfter ? { assumeAfter: req.planAfter } : {}) });
     if (result.refused) return finish('refused', 'a preflight or safety check would refuse: see the plan above');
     if (result.failed) return finish('failed', 'some steps could not be observed: see the errors above');
     return finish('planned');
