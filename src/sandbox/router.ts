@@ -28,13 +28,50 @@ const SIGNING_NAMES: Record<string, ServiceName> = {
 };
 
 /** How each service spells the errors the router itself produces (codes and statuses as AWS sends them). */
-const ROUTER_ERRORS: Record<ServiceName, Record<'throttle' | 'denied' | 'badToken' | 'expired' | 'internal', [string, number]>> = {
-  efs: { throttle: ['ThrottlingException', 429], denied: ['AccessDeniedException', 403], badToken: ['UnrecognizedClientException', 403], expired: ['ExpiredTokenException', 403], internal: ['InternalServerError', 500] },
-  fsx: { throttle: ['ThrottlingException', 400], denied: ['AccessDeniedException', 400], badToken: ['UnrecognizedClientException', 400], expired: ['ExpiredTokenException', 400], internal: ['InternalServerError', 500] },
-  s3: { throttle: ['SlowDown', 503], denied: ['AccessDenied', 403], badToken: ['InvalidAccessKeyId', 403], expired: ['ExpiredToken', 400], internal: ['InternalError', 500] },
-  s3control: { throttle: ['TooManyRequestsException', 400], denied: ['AccessDenied', 403], badToken: ['InvalidAccessKeyId', 403], expired: ['ExpiredToken', 400], internal: ['InternalServiceException', 500] },
-  sts: { throttle: ['Throttling', 400], denied: ['AccessDenied', 403], badToken: ['InvalidClientTokenId', 403], expired: ['ExpiredTokenException', 400], internal: ['InternalFailure', 500] },
-  cloudwatch: { throttle: ['Throttling', 400], denied: ['AccessDenied', 403], badToken: ['InvalidClientTokenId', 403], expired: ['ExpiredToken', 400], internal: ['InternalServiceError', 500] },
+type RouterErrorKind = 'throttle' | 'denied' | 'badToken' | 'expired' | 'internal';
+const ROUTER_ERRORS: Record<ServiceName, Record<RouterErrorKind, [code: string, status: number]>> = {
+  efs: {
+    throttle: ['ThrottlingException', 429],
+    denied: ['AccessDeniedException', 403],
+    badToken: ['UnrecognizedClientException', 403],
+    expired: ['ExpiredTokenException', 403],
+    internal: ['InternalServerError', 500],
+  },
+  fsx: {
+    throttle: ['ThrottlingException', 400],
+    denied: ['AccessDeniedException', 400],
+    badToken: ['UnrecognizedClientException', 400],
+    expired: ['ExpiredTokenException', 400],
+    internal: ['InternalServerError', 500],
+  },
+  s3: {
+    throttle: ['SlowDown', 503],
+    denied: ['AccessDenied', 403],
+    badToken: ['InvalidAccessKeyId', 403],
+    expired: ['ExpiredToken', 400],
+    internal: ['InternalError', 500],
+  },
+  s3control: {
+    throttle: ['TooManyRequestsException', 400],
+    denied: ['AccessDenied', 403],
+    badToken: ['InvalidAccessKeyId', 403],
+    expired: ['ExpiredToken', 400],
+    internal: ['InternalServiceException', 500],
+  },
+  sts: {
+    throttle: ['Throttling', 400],
+    denied: ['AccessDenied', 403],
+    badToken: ['InvalidClientTokenId', 403],
+    expired: ['ExpiredTokenException', 400],
+    internal: ['InternalFailure', 500],
+  },
+  cloudwatch: {
+    throttle: ['Throttling', 400],
+    denied: ['AccessDenied', 403],
+    badToken: ['InvalidClientTokenId', 403],
+    expired: ['ExpiredToken', 400],
+    internal: ['InternalServiceError', 500],
+  },
 };
 
 export interface SandboxRequestRecord {

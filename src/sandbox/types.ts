@@ -5,6 +5,8 @@
  */
 import type { ServiceName } from '../aws/operations.js';
 import type { Clock } from '../util/clock.js';
+import type { AwsError } from './protocol/errors.js';
+import type { World } from './world.js';
 
 export interface SandboxRequest {
   method: string;
@@ -46,9 +48,9 @@ export interface SandboxClock extends Clock {}
  * A service as the router sees it: it names the operation of a request (for fault matching and NotImplemented
  * messages), handles it, and renders AwsErrors in its own protocol. Register it in services/index.ts.
  */
-export interface SandboxService extends ServiceHandler<import('./world.js').World> {
+export interface SandboxService extends ServiceHandler<World> {
   /** The operation a request is for, or undefined when the request matches no known route/target. */
   operationOf(request: SandboxRequest): string | undefined;
   /** Renders an error in this service's protocol (for the same request). */
-  renderError(error: import('./protocol/errors.js').AwsError, request: SandboxRequest, requestId: string): SandboxResponse;
+  renderError(error: AwsError, request: SandboxRequest, requestId: string): SandboxResponse;
 }

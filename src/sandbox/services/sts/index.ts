@@ -3,8 +3,9 @@
  * service finds the calling account from the access key (see router.ts), so AssumeRole is what makes
  * cross-account runbooks work. Roles must be declared on an account (seeded from the runbooks' `accounts`).
  */
-import { AwsError, notImplemented } from '../../protocol/errors.js';
+import { notImplemented, type AwsError } from '../../protocol/errors.js';
 import { decodeQueryInput, isQueryRequest, queryError, queryResponse, readQueryParams } from '../../protocol/aws-query.js';
+import { parseCredentialScope } from '../../protocol/sigv4.js';
 import { el } from '../../protocol/xml.js';
 import type { CallContext, SandboxRequest, SandboxResponse, SandboxService } from '../../types.js';
 import type { World } from '../../world.js';
@@ -56,7 +57,6 @@ export const stsService: SandboxService = {
 };
 
 function accessKeyOf(request: SandboxRequest): string {
-  return /Credential=([^/]+)\//.exec(request.headers['authorization'] ?? '')?.[1] ?? '';
+  return parseCredentialScope(request)?.accessKeyId ?? '';
 }
 
-export { AwsError };
