@@ -22,6 +22,7 @@ import type { CanaryStore } from './canary.js';
 import { planMeasurement } from './measure.js';
 import type { SandboxDataPlane } from './sandbox-data-plane.js';
 import { readdir } from 'node:fs/promises';
+import { planIamPolicies } from '../iam/policy.js';
 
 export type DrillRequest = Omit<RunRequest, 'operation' | 'parentRunId' | 'planAfter'> & {
   /** The emulator's data plane for canaries on emulated file systems. */
@@ -377,6 +378,11 @@ async function runReadiness(req: DrillRequest): Promise<DrillOutcome> {
   const failover = await runOperation({ ...req, operation: 'failover', parentRunId: record.runId });
   const failback = await runOperation({ ...req, operation: 'failback', parentRunId: record.runId, planAfter: 'failover' });
   record.childRunIds.push(failover.runId, failback.runId);
+  // The permissions those plans need, derived from the same step declarations (docs: drctl iam-policy).
+  for (const account of planIamPolicies(req.runbook, req.resources)) {
+    const actions = [...new Set(account.policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])))].sort();
+    req.bus.emit({ type: 'note', message: `IAM actions needed in account ${account.account} (${account.accountId}): ${actions.join(', ')} — full policy: drctl iam-policy ${req.resources.map((r) => `--fs ${r}`).join(' ')}` });
+  }
   const ready = failover.exitCode === ExitCode.ok;
   record.drill.phases.push({ name: 'readiness', startedAt, endedAt: new Date(req.clock.now()).toISOString(), outcome: ready ? 'ok' : 'failed', detail: ready ? 'ready: every failover check passes' : 'not ready: see the refusals in the failover plan' });
   record.drill.checks.push({ name: 'ready for failover', ok: ready, detail: ready ? 'roles assumable, account ids verified, resources in the expected state, lag within RPO' : `failover plan ${failover.status}` });
