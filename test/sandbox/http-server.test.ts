@@ -136,3 +136,31 @@ describe('request target parsing', () => {
     expect(parseQuery('a=1&b&a=2&c=x%20y+z')).toEqual({ a: ['1', '2'], b: [''], c: ['x y z'] });
   });
 });
+
+describe('sandbox private API over HTTP', () => {
+  let server: SandboxServer;
+  afterEach(async () => server.close());
+
+  it('reports health, dumps the world, and adds, lists and clears faults', async () => {
+    const world = new World({ clock: new FakeClock(1_000) });
+    world.setBaseAccount(ACCOUNT_A);
+    server = await startSandboxServer({ world, port: 0, services: [efsService] });
+    expect(await (await fetch(`${server.url}/_sandbox/health`)).json()).toEqual({ ok: true, now: 1_000 });
+    expect(((await (await fetch(`${server.url}/_sandbox/world`)).json()) as { baseAccountId: string }).baseAccountId).toBe(ACCOUNT_A);
+
+    const added = await fetch(`${server.url}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ kind: 'region-down', region: REGION_A }) });
+    expect(added.status).toBe(201);
+    const { id } = (await added.json()) as { id: string };
+    expect(((await (await fetch(`${server.url}/_sandbox/faults`)).json()) as { faults: Array<{ id: string }> }).faults.map((f) => f.id)).toEqual([id]);
+    const down = await errorOf(new EFSClient({ region: REGION_A, endpoint: server.url, credentials: { accessKeyId: BASE_ACCESS_KEY_ID, secretAccessKey: 'x' }, maxAttempts: 1 }).send(new DescribeReplicationConfigurationsCommand({})));
+    expect(['ECONNRESET', 'EPIPE']).toContain((down as { code?: string }).code);
+
+    expect((await fetch(`${server.url}/_sandbox/faults/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect(world.faults.list()).toEqual([]);
+
+    const invalid = await fetch(`${server.url}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ kind: 'meteor' }) });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { message: string }).message).toContain('Invalid fault');
+    expect((await fetch(`${server.url}/_sandbox/nothing`)).status).toBe(404);
+  });
+});
