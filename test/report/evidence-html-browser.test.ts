@@ -61,7 +61,8 @@ describe.skipIf(!chromium && !required)('report.html in headless Chromium', () =
     const model = buildReportModel(input);
     expect(labels).toEqual([...(model.drill?.phases.map((p) => `phase: ${p.name}`) ?? []), ...model.steps.map((s) => s.label)]);
     expect(svg.match(/<rect class="bar bar-succeeded"/g)).toHaveLength(3);
-    expect(svg.match(/<rect class="bar bar-skipped"/g)).toHaveLength(1);
+    expect(svg.match(/<rect class="bar bar-unchanged"/g)).toHaveLength(1);
+    expect(svg).not.toContain('bar-skipped');
   });
 
   it('shows failed and unreached steps of a failed run', async () => {

@@ -69,8 +69,16 @@ describe('renderJUnitReport', () => {
       'replication restored',
       'lock released',
     ]);
-    expect(root.attrs).toMatchObject({ tests: '7', failures: '1', skipped: '1' });
+    expect(root.attrs).toMatchObject({ tests: '7', failures: '1', skipped: '0' });
     expect(byName(root, 'replication restored')?.children[0]).toMatchObject({ name: 'failure', attrs: { message: 'replication is ENABLING after 10m' } });
+  });
+
+  it('passes a step that ran and found its work already done (the engine records it as skipped)', () => {
+    const root = parseXml(renderJUnitReport(drillInput()));
+    const unchanged = byName(root, 'failback efs-prod/check');
+    expect(unchanged?.children.map((c) => c.name)).toEqual(['system-out']);
+    expect(unchanged?.children[0]?.text).toContain('result: already in the desired state');
+    expect(renderMarkdownReport(drillInput())).toMatch(/\| `failback efs-prod\/check` \| efs.check \| no change needed \|/);
   });
 
   it('adds one failing outcome case when the report is not ok but no case failed (e.g. an RTO over target)', () => {

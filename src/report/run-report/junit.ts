@@ -1,6 +1,7 @@
 /**
  * junit.xml for CI: a testsuite per resource with a testcase per step and per drill check; failed steps carry
- * the error (with AWS error name and request id), skipped and unreached steps are <skipped>. A report that is not
+ * the error (with AWS error name and request id), steps that found nothing to do pass, steps left out by design
+ * (--primary-unavailable) and steps never reached are <skipped>. A report that is not
  * ok without any failing case (a run refused at preflight, an RTO over target) gets one failing "outcome" case,
  * so a CI job can never show green for a run that did not succeed.
  */
@@ -36,7 +37,7 @@ function stepCase(m: ReportModel, s: ReportStep): Case {
     const message = s.error ? formatEventError(s.error) : 'failed';
     const body = [message, s.error?.hint ? `hint: ${s.error.hint}` : '', `step: ${s.description}`, ids].filter(Boolean).join('\n');
     c.failure = { type: s.error?.code ?? 'step-failed', message, body };
-  } else if (s.outcome !== 'succeeded') {
+  } else if (s.outcome !== 'succeeded' && s.outcome !== 'unchanged') {
     c.skipped = stepDetail(s) || s.outcome;
   }
   const out = [s.description, s.reason ? `result: ${s.reason}` : '', ids].filter(Boolean).join('\n');

@@ -7,7 +7,12 @@ import type { EventError, RunEvent } from '../../engine/events.js';
 import type { DrillCheck, DrillMeasurement, DrillPhase, ReportInput, ReportKind, ReportRun } from './types.js';
 import { journalDigest, serializeJournal, sha256Hex } from './journal.js';
 
-export type StepOutcome = 'succeeded' | 'skipped' | 'failed' | 'not-run' | 'running';
+/**
+ * succeeded: the step changed something and finished; unchanged: it ran and found its work already done (a
+ * passing check, or a resumed run's earlier work); skipped: it did not run by design (--primary-unavailable);
+ * not-run: the run stopped before reaching it; running: started and never finished (interrupted).
+ */
+export type StepOutcome = 'succeeded' | 'unchanged' | 'skipped' | 'failed' | 'not-run' | 'running';
 
 export interface ReportStep {
   runId: string;
@@ -157,7 +162,8 @@ function stepsOf(run: ReportRun, drill: boolean, calls: ReportAwsCall[]): Report
       id: state.id,
       kind: state.kind,
       description: state.description,
-      outcome: OUTCOME_BY_STATUS[state.status] ?? 'not-run',
+      // The engine records "already in the desired state" as skipped too; only a step that never started was left out.
+      outcome: state.status === 'skipped' && state.startedAt ? 'unchanged' : (OUTCOME_BY_STATUS[state.status] ?? 'not-run'),
       attempts: state.attempts,
       requestIds: calls.filter((c) => c.key === state.key && c.requestId).map((c) => c.requestId as string),
     };

@@ -38,6 +38,7 @@ export function howLong(ms: number | undefined): string {
 
 export const OUTCOME_WORD: Record<StepOutcome, string> = {
   succeeded: 'succeeded',
+  unchanged: 'no change needed',
   skipped: 'skipped',
   failed: 'FAILED',
   'not-run': 'not run',

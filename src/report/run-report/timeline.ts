@@ -9,6 +9,7 @@ import { escapeXml as x, howLong, when } from './text.js';
 
 export const OUTCOME_COLOUR: Record<StepOutcome | 'ok', string> = {
   succeeded: '#2e7d32',
+  unchanged: '#81c784',
   ok: '#1565c0',
   skipped: '#9e9e9e',
   failed: '#c62828',
@@ -108,13 +109,14 @@ export function renderTimelineSvg(model: ReportModel): string {
   const legendY = AXIS_TOP + rows.length * ROW + 26;
   const legend: Array<[string, string]> = [
     ['succeeded', OUTCOME_COLOUR.succeeded],
+    ['no change needed', OUTCOME_COLOUR.unchanged],
     ['skipped', OUTCOME_COLOUR.skipped],
     ['failed', OUTCOME_COLOUR.failed],
     ['unfinished', OUTCOME_COLOUR.running],
   ];
   if (model.drill) legend.unshift(['drill phase', OUTCOME_COLOUR.ok]);
   legend.forEach(([name, colour], i) => {
-    const lx = 8 + i * 130;
+    const lx = 8 + i * 150;
     out.push(`<rect x="${lx}" y="${legendY - 10}" width="12" height="12" fill="${colour}"/>`, `<text x="${lx + 18}" y="${legendY}" fill="#333">${name}</text>`);
   });
   out.push('</svg>');
