@@ -5,7 +5,7 @@
  * already exist), so a saved world is never "re-healed" by seeding it again after a failover.
  */
 import type { Account, Resource, ResourceType, Runbook } from '../../runbook/schema.js';
-import type { World } from '../world.js';
+import { DEFAULT_BASE_ACCOUNT_ID, type World } from '../world.js';
 import { seedEfs } from './efs.js';
 import { seedFsxLustre } from './fsx-lustre.js';
 import { seedS3 } from './s3.js';
@@ -63,7 +63,7 @@ function seedAccounts(world: World, runbook: Runbook): void {
  * against the declared id). Unless a scenario chose it already, take the first such account, else the first one.
  */
 function chooseBaseAccount(world: World, runbooks: readonly Runbook[]): void {
-  if (world.data.accounts[world.baseAccountId] && world.baseAccountId !== '000000000000') return;
+  if (world.baseAccountId !== DEFAULT_BASE_ACCOUNT_ID) return;
   const all = runbooks.flatMap((r) => Object.values(r.accounts));
   const chosen = all.find((a) => !a.roleArn) ?? all[0];
   if (chosen) world.setBaseAccount(chosen.id);
