@@ -12,7 +12,7 @@ import {
   type FSxClient,
 } from '@aws-sdk/client-fsx';
 import { describe, expect, it } from 'vitest';
-import { FSX_CONDITIONS } from '../../src/sandbox/services/fsx/index.js';
+import { FSX_CONDITIONS, listLustreFiles, writeLustreFile } from '../../src/sandbox/services/fsx/index.js';
 import { destroyBucket, ensureBucket } from '../../src/sandbox/services/s3/index.js';
 import { ACCOUNT_A, REGION_A, REGION_B, errorOf, makeKit, type Kit } from './s3-kit.js';
 
@@ -177,6 +177,20 @@ describe('FSx data repository associations', () => {
     kit.clock.advance(1_000);
     const gone = await errorOf(fsx.send(new DescribeDataRepositoryAssociationsCommand({ AssociationIds: [id] })));
     expect(gone.name).toBe('DataRepositoryAssociationNotFound');
+  });
+
+  it('removes the linked files with DeleteDataInFileSystem', async () => {
+    const { kit, fsx } = setup();
+    const fsId = await lustre(kit, fsx);
+    const id = (await fsx.send(new CreateDataRepositoryAssociationCommand(dra(fsId, '/data', 's3://bkt-a/data/')))).Association?.AssociationId ?? '';
+    kit.clock.advance(2_000);
+    const at = { accountId: ACCOUNT_A, region: REGION_A, fileSystemId: fsId };
+    writeLustreFile(kit.world, at, '/data/linked.txt', 'x');
+    writeLustreFile(kit.world, at, '/other/kept.txt', 'y');
+    await fsx.send(new DeleteDataRepositoryAssociationCommand({ AssociationId: id, DeleteDataInFileSystem: true }));
+    kit.clock.advance(1_000);
+    kit.world.advance();
+    expect(listLustreFiles(kit.world, at).map((f) => f.path)).toEqual(['/other/kept.txt']);
   });
 
   it('filters by file system id and pages with NextToken', async () => {

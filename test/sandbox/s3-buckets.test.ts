@@ -3,6 +3,7 @@
  */
 import {
   CreateBucketCommand,
+  DeleteBucketCommand,
   DeleteBucketReplicationCommand,
   DeleteObjectCommand,
   GetBucketLocationCommand,
@@ -11,6 +12,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListBucketsCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutBucketReplicationCommand,
@@ -82,6 +84,19 @@ describe('S3 buckets', () => {
     expect((await a.send(new GetBucketLocationCommand({ Bucket: 'dst-bucket' }))).LocationConstraint).toBe(REGION_B);
     expect((await a.send(new GetBucketLocationCommand({ Bucket: 'src-bucket' }))).LocationConstraint).toBeUndefined();
   });
+
+  it('lists the caller\'s buckets and deletes only empty ones', async () => {
+    const kit = makeKit();
+    const { a } = versionedPair(kit);
+    expect((await a.send(new ListBucketsCommand({}))).Buckets?.map((b) => [b.Name, b.BucketRegion])).toEqual([['src-bucket', REGION_A]]);
+    await a.send(new PutObjectCommand({ Bucket: 'src-bucket', Key: 'k', Body: 'v' }));
+    await a.send(new DeleteObjectCommand({ Bucket: 'src-bucket', Key: 'k' }));
+    // A delete marker and an old version are still content.
+    expect((await errorOf(a.send(new DeleteBucketCommand({ Bucket: 'src-bucket' })))).name).toBe('BucketNotEmpty');
+    await a.send(new CreateBucketCommand({ Bucket: 'empty-bucket' }));
+    await a.send(new DeleteBucketCommand({ Bucket: 'empty-bucket' }));
+    expect((await errorOf(a.send(new HeadBucketCommand({ Bucket: 'empty-bucket' })))).name).toBe('NotFound');
+  });
 });
 
 describe('S3 versioning', () => {
@@ -135,6 +150,8 @@ describe('S3 replication configuration', () => {
     await a.send(new PutBucketReplicationCommand({ Bucket: 'src-bucket', ReplicationConfiguration: { Role: ROLE, Rules: [rule('dst-bucket')] } }));
     await a.send(new DeleteBucketReplicationCommand({ Bucket: 'src-bucket' }));
     expect((await errorOf(a.send(new GetBucketReplicationCommand({ Bucket: 'src-bucket' })))).name).toBe('ReplicationConfigurationNotFoundError');
+    // Deleting when there is none is not an error (aws-reference §3.2 leaves this open; terraform treats it so).
+    await a.send(new DeleteBucketReplicationCommand({ Bucket: 'src-bucket' }));
   });
 
   it('echoes the V2 configuration with every rule (flattened <Rule>), priorities and delete-marker settings', async () => {
@@ -226,6 +243,23 @@ describe('S3 objects', () => {
     const plainDelete = await a.send(new DeleteObjectCommand({ Bucket: 'plain-bucket', Key: 'k' }));
     expect(plainDelete.DeleteMarker).toBeUndefined();
     expect((await a.send(new ListObjectVersionsCommand({ Bucket: 'plain-bucket' }))).Versions).toBeUndefined();
+  });
+
+  it('answers NoSuchVersion for an unknown version, 405 for a delete marker read by id, and checks If-Match', async () => {
+    const kit = makeKit();
+    const { a } = versionedPair(kit);
+    const put = await a.send(new PutObjectCommand({ Bucket: 'src-bucket', Key: 'k', Body: 'v1' }));
+    const marker = await a.send(new DeleteObjectCommand({ Bucket: 'src-bucket', Key: 'k' }));
+    expect((await errorOf(a.send(new GetObjectCommand({ Bucket: 'src-bucket', Key: 'k', VersionId: 'f'.repeat(32) })))).name).toBe('NoSuchVersion');
+    const byMarker = await errorOf(a.send(new GetObjectCommand({ Bucket: 'src-bucket', Key: 'k', VersionId: marker.VersionId })));
+    expect(byMarker.name).toBe('MethodNotAllowed');
+    expect(byMarker.$metadata?.httpStatusCode).toBe(405);
+    await a.send(new PutObjectCommand({ Bucket: 'src-bucket', Key: 'k', Body: 'v2' }));
+    const stale = await errorOf(a.send(new PutObjectCommand({ Bucket: 'src-bucket', Key: 'k', Body: 'v3', IfMatch: put.ETag })));
+    expect(stale.name).toBe('PreconditionFailed');
+    const current = await a.send(new HeadObjectCommand({ Bucket: 'src-bucket', Key: 'k' }));
+    await a.send(new PutObjectCommand({ Bucket: 'src-bucket', Key: 'k', Body: 'v3', IfMatch: current.ETag }));
+    expect(await text(a, 'src-bucket', 'k')).toBe('v3');
   });
 
   it('lists with prefix, delimiter and continuation tokens (ListObjectsV2)', async () => {

@@ -7,6 +7,7 @@ import {
   CreateJobCommand,
   DescribeJobCommand,
   ListJobsCommand,
+  UpdateJobPriorityCommand,
   UpdateJobStatusCommand,
   type CreateJobCommandInput,
   type S3ControlClient,
@@ -248,6 +249,32 @@ describe('S3 Batch Replication jobs', () => {
     const job = await statusOf(control, JobId ?? '');
     expect(job?.Status).toBe('Failed');
     expect(job?.FailureReasons?.[0]?.FailureCode).toBe('SrcBucketReplicationConfigMissing');
+  });
+
+  it('writes the generated manifest when asked, and changes the priority', async () => {
+    const kit = makeKit();
+    scenario(kit);
+    const control = kit.s3control(ACCOUNT_A, REGION_A);
+    const { JobId = '' } = await control.send(
+      new CreateJobCommand(
+        jobInput({
+          ManifestGenerator: {
+            S3JobManifestGenerator: {
+              SourceBucket: 'arn:aws:s3:::src',
+              EnableManifestOutput: true,
+              ManifestOutputLocation: { Bucket: 'arn:aws:s3:::reports', ManifestPrefix: 'manifests', ManifestFormat: 'S3InventoryReport_CSV_20211130' },
+              Filter: { EligibleForReplication: true, ObjectReplicationStatuses: ['NONE'] },
+            },
+          },
+        }),
+      ),
+    );
+    expect(await control.send(new UpdateJobPriorityCommand({ AccountId: ACCOUNT_A, JobId, Priority: 42 }))).toMatchObject({ JobId, Priority: 42 });
+    kit.clock.advance(60_000);
+    const job = await statusOf(control, JobId);
+    expect(job?.Priority).toBe(42);
+    expect(job?.GeneratedManifestDescriptor?.Location?.ObjectArn).toBe(`arn:aws:s3:::reports/manifests/job-${JobId}/manifest.csv`);
+    expect(readObject(kit.world, 'reports', `manifests/job-${JobId}/manifest.csv`)?.text).toMatch(/^src,data%2Fbefore-rule\.txt,[0-9a-f]{32}$/);
   });
 
   it('answers NotImplemented for S3 Control operations it does not emulate', async () => {
