@@ -16,7 +16,7 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-function runOptions(command: Command, operation: string): Command {
+function runOptions(command: Command, operation: string, examples?: string[]): Command {
   return command
     .option('--fs <name>', 'resource to act on (repeatable)', collect)
     .option('--all', 'every resource of the runbook')
@@ -35,7 +35,10 @@ function runOptions(command: Command, operation: string): Command {
     .addOption(new Option('--output <mode>', 'human, plain or json (NDJSON events)').choices(['auto', 'human', 'plain', 'json']))
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .option('--report-dir <dir>', 'write the run reports here (default <state dir>/reports/<run id>)')
-    .addHelpText('after', `\nExamples:\n  drctl ${operation} --fs efs-prod --dry-run\n  drctl ${operation} --fs efs-prod --yes --output json\n  drctl ${operation} --fs efs-prod --sandbox --yes`);
+    .addHelpText(
+      'after',
+      `\nExamples:\n${(examples ?? [`drctl ${operation} --fs efs-prod --dry-run`, `drctl ${operation} --fs efs-prod --yes --output json`, `drctl ${operation} --fs efs-prod --sandbox --yes`]).map((e) => `  ${e}`).join('\n')}`,
+    );
 }
 
 export function buildProgram(output: Output, setExit: (code: number) => void): Command {
@@ -71,14 +74,14 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
     cmd.action(async (raw: RawRunOptions) => setExit(await (await import('./commands/run.js')).runCommand(operation, raw, output)));
   }
 
-  runOptions(program.command('drill'), 'drill')
+  runOptions(program.command('drill'), 'drill', ['drctl drill --fs efs-prod --dry-run', 'drctl drill --fs efs-prod --yes --report-dir reports/', 'drctl drill --fs efs-prod --sandbox --yes'])
     .description('prove recovery: canary, failover, verify, failback, verify — timed, with RTO/RPO and reports (--dry-run: readiness only)')
     .addOption(new Option('--mode <mode>', 'failback mode of the drill').choices(['preserve', 'discard']))
     .option('--canary-timeout <duration>', 'how long to wait for a canary on the other side (default: the RPO)')
     .action(async (raw: RawRunOptions & { reportDir?: string; canaryTimeout?: string }) =>
       setExit(await (await import('./commands/drill.js')).drillCommand(raw, output)));
 
-  runOptions(program.command('plan'), 'plan failover')
+  runOptions(program.command('plan'), 'plan', ['drctl plan failover --fs efs-prod', 'drctl plan failback --fs efs-prod --mode discard', 'drctl plan failover --all --output json'])
     .description('same as <operation> --dry-run: show every step and AWS call without changing anything')
     .argument('<operation>', 'failover or failback')
     .addOption(new Option('--mode <mode>', 'failback mode').choices(['preserve', 'discard']))
