@@ -6,17 +6,11 @@
  * preflight measured, else how long the canary took to reach the DR side.
  */
 import type { Checkpoint } from '../engine/checkpoint.js';
+import type { DrillMeasurement } from '../report/run-report/types.js';
 import type { Resource } from '../runbook/schema.js';
 import { parseDuration } from '../util/duration.js';
 
-export interface Measurement {
-  resource: string;
-  rtoMs?: number;
-  rtoTargetMs: number;
-  rpoMs?: number;
-  rpoTargetMs: number;
-  rpoSource: string;
-}
+export type Measurement = DrillMeasurement;
 
 function time(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;

@@ -56,6 +56,20 @@ async function findUnfinishedDrill(req: DrillRequest): Promise<DrillRecord | und
   return drills.sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
 }
 
+function newDrillRecord(req: DrillRequest, kind: 'drill' | 'drill-readiness'): DrillRecord {
+  return {
+    schemaVersion: DRILL_RECORD_SCHEMA_VERSION,
+    runId: newRunId(req.clock, kind),
+    runbook: { name: req.runbookName, file: req.runbookFile, digest: req.digest },
+    resources: req.resources,
+    status: 'running',
+    startedAt: new Date(req.clock.now()).toISOString(),
+    startedBy: req.actor,
+    childRunIds: [],
+    drill: { phases: [], measurements: [], checks: [] },
+  };
+}
+
 export async function runDrill(req: DrillRequest): Promise<DrillOutcome> {
   if (req.flags.dryRun) return runReadiness(req);
   const previous = req.newRun ? undefined : await findUnfinishedDrill(req);
@@ -63,17 +77,7 @@ export async function runDrill(req: DrillRequest): Promise<DrillOutcome> {
   const record: DrillRecord =
     previous && sameSelection && previous.runbook.digest === req.digest
       ? { ...previous, status: 'running' }
-      : {
-          schemaVersion: DRILL_RECORD_SCHEMA_VERSION,
-          runId: newRunId(req.clock, 'drill'),
-          runbook: { name: req.runbookName, file: req.runbookFile, digest: req.digest },
-          resources: req.resources,
-          status: 'running',
-          startedAt: new Date(req.clock.now()).toISOString(),
-          startedBy: req.actor,
-          childRunIds: [],
-          drill: { phases: [], measurements: [], checks: [] },
-        };
+      : newDrillRecord(req, 'drill');
   const drill = new DrillSession(req, record);
   return drill.run();
 }
@@ -363,17 +367,7 @@ class DrillSession {
 
 /** --dry-run: readiness only. Identity, observed state and both plans; nothing changes. */
 async function runReadiness(req: DrillRequest): Promise<DrillOutcome> {
-  const record: DrillRecord = {
-    schemaVersion: DRILL_RECORD_SCHEMA_VERSION,
-    runId: newRunId(req.clock, 'drill-readiness'),
-    runbook: { name: req.runbookName, file: req.runbookFile, digest: req.digest },
-    resources: req.resources,
-    status: 'running',
-    startedAt: new Date(req.clock.now()).toISOString(),
-    startedBy: req.actor,
-    childRunIds: [],
-    drill: { phases: [], measurements: [], checks: [] },
-  };
+  const record = newDrillRecord(req, 'drill-readiness');
   const startedAt = new Date(req.clock.now()).toISOString();
   const failover = await runOperation({ ...req, operation: 'failover', parentRunId: record.runId });
   const failback = await runOperation({ ...req, operation: 'failback', parentRunId: record.runId, planAfter: 'failover' });
