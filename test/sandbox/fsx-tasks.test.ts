@@ -85,6 +85,12 @@ describe('FSx data repository tasks', () => {
     kit.clock.advance(5_000);
     expect((await describeTask(fsx, DataRepositoryTask?.TaskId ?? ''))?.Status?.SucceededCount).toBe(1);
     expect(readObject(kit.world, 'bkt-a', 'data/a.txt')).toBeUndefined();
+    // A linked directory exists (linking creates it) even while it holds no file.
+    await fsx.send(new CreateDataRepositoryAssociationCommand({ FileSystemId: at.fileSystemId, FileSystemPath: '/empty', DataRepositoryPath: 's3://bkt-a/empty/' }));
+    kit.clock.advance(2_000);
+    const empty = await fsx.send(new CreateDataRepositoryTaskCommand(task(at, 'EXPORT_TO_REPOSITORY', { Paths: ['empty'] })));
+    kit.clock.advance(5_000);
+    expect(await describeTask(fsx, empty.DataRepositoryTask?.TaskId ?? '')).toMatchObject({ Lifecycle: 'SUCCEEDED', Status: { TotalCount: 0 } });
     const bad = await fsx.send(new CreateDataRepositoryTaskCommand(task(at, 'EXPORT_TO_REPOSITORY', { Paths: ['data/nope'] })));
     kit.clock.advance(5_000);
     const failed = await describeTask(fsx, bad.DataRepositoryTask?.TaskId ?? '');

@@ -197,13 +197,20 @@ function underPaths(path: string, taskPaths: string[]): boolean {
   });
 }
 
-/** The paths (relative to the mount point) that name nothing on the file system: they fail the whole task. */
-function missingFsPaths(fs: FileSystemRecord, taskPaths: string[]): string[] {
-  return taskPaths.filter((p) => !Object.keys(fs.files).some((path) => underPaths(path, [p])));
+/**
+ * The paths (relative to the mount point) that name nothing on the file system: they fail the whole task. A
+ * linked directory (and its parents) exists even while it holds no file, since linking creates it.
+ */
+function missingFsPaths(state: FsxRegionState, fs: FileSystemRecord, taskPaths: string[]): string[] {
+  const linked = associationsOf(state, fs).map((dra) => dra.fileSystemPath);
+  return taskPaths.filter((p) => {
+    if (Object.keys(fs.files).some((path) => underPaths(path, [p]))) return false;
+    return !linked.some((dir) => underPaths(dir, [p]));
+  });
 }
 
 function runExport(world: World, state: FsxRegionState, fs: FileSystemRecord, task: TaskRecord, at: number): FileFailure[] | string {
-  const missing = missingFsPaths(fs, task.paths);
+  const missing = missingFsPaths(state, fs, task.paths);
   if (missing.length) return `The path(s) ${missing.join(', ')} do not exist on ${fs.fileSystemId}.`;
   const failures: FileFailure[] = [];
   let succeeded = 0;
@@ -241,7 +248,7 @@ function runImport(world: World, state: FsxRegionState, fs: FileSystemRecord, ta
 }
 
 function runRelease(state: FsxRegionState, fs: FileSystemRecord, task: TaskRecord, at: number): FileFailure[] | string {
-  const missing = missingFsPaths(fs, task.paths);
+  const missing = missingFsPaths(state, fs, task.paths);
   if (missing.length) return `The path(s) ${missing.join(', ')} do not exist on ${fs.fileSystemId}.`;
   const minAgeDays = task.releaseConfiguration?.DurationSinceLastAccess?.Value ?? 0;
   let released = 0;
