@@ -26,6 +26,8 @@ export interface DryRunResult {
  */
 export async function planDryRun(deps: ContextDeps & { plan: Plan; checkpoint: Checkpoint; assumeAfter?: string }): Promise<DryRunResult> {
   const pending = new Set<string>();
+  // Resources whose procedure a step found already complete: their later steps are shown as skipped.
+  const settled = new Map<string, string>();
   const result: DryRunResult = { refused: false, failed: false, decisions: [] };
   for (const step of orderSteps(deps.plan.steps)) {
     const kind = findStepKind(step.kind);
@@ -35,9 +37,10 @@ export async function planDryRun(deps: ContextDeps & { plan: Plan; checkpoint: C
       status: 'pending', attempts: 0, outputs: {}, applied: [],
     };
     deps.events.emit({ type: 'step.started', key: step.key, resource: step.resource, stepId: step.id, kind: step.kind, description: step.description });
-    if (step.skipReason) {
-      deps.events.emit({ type: 'step.planned', key: step.key, reason: `skipped: ${step.skipReason}`, calls: [], afterPending: false, state: 'skipped' });
-      result.decisions.push({ key: step.key, decision: { state: 'skipped', reason: step.skipReason } });
+    const skipReason = step.skipReason ?? settled.get(step.resource);
+    if (skipReason) {
+      deps.events.emit({ type: 'step.planned', key: step.key, reason: `skipped: ${skipReason}`, calls: [], afterPending: false, state: 'skipped' });
+      result.decisions.push({ key: step.key, decision: { state: 'skipped', reason: skipReason } });
       continue;
     }
     const upstream = deps.assumeAfter ? [deps.assumeAfter] : step.needs.filter((n) => pending.has(n));
@@ -54,6 +57,7 @@ export async function planDryRun(deps: ContextDeps & { plan: Plan; checkpoint: C
       result.decisions.push({ key: step.key, decision });
       if (decision.state === 'done') {
         deps.events.emit({ type: 'step.planned', key: step.key, reason: `already done: ${decision.reason}`, calls: [], afterPending: false, state: 'done' });
+        if (decision.procedureDone) settled.set(step.resource, `nothing to do: ${step.key} found ${step.resource} already where this procedure leads`);
         continue;
       }
       // Gates and local commands change nothing in AWS: what follows them can still be observed as it is now.

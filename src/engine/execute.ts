@@ -115,9 +115,10 @@ async function runStep(deps: ExecuteDeps, step: PlannedStep, state: StepState): 
   for (let retry = 0; ; retry++) {
     state.attempts += 1;
     try {
-      const { skipped, reason } = await attemptStep(deps, kind, step, state);
+      const { skipped, reason, procedureDone } = await attemptStep(deps, kind, step, state);
       await transition(deps, state, { status: skipped ? 'skipped' : 'done', reason, endedAt: iso(deps, deps.clock.now()) });
       deps.events.emit({ type: 'step.done', key: step.key, skipped, reason, durationMs: deps.clock.now() - started, outputs: state.outputs });
+      if (procedureDone && skipped) await skipRestOfProcedure(deps, step);
       return;
     } catch (err) {
       if (deps.signal.aborted) {
@@ -149,7 +150,7 @@ async function attemptStep(
   kind: AnyStepKind,
   step: PlannedStep,
   state: StepState,
-): Promise<{ skipped: boolean; reason: string }> {
+): Promise<{ skipped: boolean; reason: string; procedureDone?: boolean }> {
   const ctx = buildStepContext(deps, step, state);
   let obs = await kind.observe(ctx, step.params);
   let decision = kind.decide(obs, step.params, ctx);
@@ -163,7 +164,8 @@ async function attemptStep(
   for (;;) {
     if (decision.state === 'done') {
       Object.assign(state.outputs, decision.outputs ?? {});
-      return { skipped: doneAtFirstLook && state.applied.length === 0 && !appliedThisAttempt, reason: decision.reason };
+      const skipped = doneAtFirstLook && state.applied.length === 0 && !appliedThisAttempt;
+      return { skipped, reason: decision.reason, ...(decision.procedureDone ? { procedureDone: true } : {}) };
     }
     if (decision.state === 'blocked') {
       throw new RefusedError('step-refused', `${step.key}: ${decision.reason}`, { hint: decision.hint });
@@ -204,6 +206,19 @@ async function attemptStep(
     await deps.clock.sleep(planPollDelay(Math.max(1, wait.pollMs * deps.flags.pollScale), polls), deps.signal);
     obs = await kind.observe(ctx, step.params);
     decision = kind.decide(obs, step.params, ctx) as Decision;
+  }
+}
+
+/**
+ * A step found the resource already where its whole procedure leads (a re-run after it finished): the steps of
+ * that resource that have not started are skipped, so nothing is asked or called again.
+ */
+async function skipRestOfProcedure(deps: ExecuteDeps, step: PlannedStep): Promise<void> {
+  const skipReason = `nothing to do: ${step.key} found ${step.resource} already where this procedure leads`;
+  for (const state of deps.checkpoint.steps) {
+    if (state.resource !== step.resource || state.key === step.key || state.status !== 'pending') continue;
+    await transition(deps, state, { status: 'skipped', reason: skipReason, endedAt: iso(deps, deps.clock.now()) });
+    deps.events.emit({ type: 'step.done', key: state.key, skipped: true, reason: skipReason, durationMs: 0, outputs: {} });
   }
 }
 

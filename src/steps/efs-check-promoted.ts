@@ -1,7 +1,9 @@
 /**
  * efs.check with `expect: promoted` (the failback preflight): the DR file system must be writable — not a
  * replication destination — and both sides reachable. An orphaned configuration left on the primary by a
- * failover during an outage is expected here (the next step removes it) and is reported, not refused.
+ * failover during an outage is expected here (the next step removes it) and is reported, not refused. When the
+ * primary already replicates to the DR copy again (synced), the failback has nothing to do: the step says so and
+ * the engine skips the rest of the procedure.
  */
 import type { Decision, StepContext } from './types.js';
 import type { EfsCheckObserved } from './efs-check.js';
@@ -24,6 +26,15 @@ export function decideEfsPromoted(obs: EfsCheckObserved, ctx: StepContext): Deci
   const original = findReplication(intoSecondary, primary.fileSystemId, secondary.fileSystemId);
   if (original?.status === 'DELETING') {
     return { state: 'blocked', reason: `the failover of ${ctx.resourceName} has not finished: ${renderReplication(original)}`, hint: `Finish it first: \`drctl failover --fs ${ctx.resourceName}\` resumes it.` };
+  }
+  if (original?.status === 'ENABLED' && original.lastReplicatedAt !== undefined) {
+    // Where a failback ends (the primary replicating to the DR copy again, synced): a re-run has nothing to do.
+    return {
+      state: 'done',
+      procedureDone: true,
+      reason: `${ctx.resourceName} is in normal operation: ${renderReplication(original)} protects the primary, so there is nothing to fail back`,
+      outputs: { secondaryProtection: obs.secondaryFs?.protection ?? 'unknown', orphanOnPrimary: false, reverseReplicationStatus: null },
+    };
   }
   if (original) {
     return { state: 'blocked', reason: `${ctx.resourceName} is not failed over: ${renderReplication(original)} is still in place, so the DR side is a read-only replica`, hint: 'Nothing to fail back. Run `drctl failover` first if that is what you meant.' };

@@ -32,8 +32,12 @@ export interface PlannedCall {
 }
 
 export type Decision =
-  /** The desired state holds. */
-  | { state: 'done'; reason: string; outputs?: Outputs }
+  /**
+   * The desired state holds. `procedureDone`: the resource is already where the whole procedure leads (e.g. a
+   * failback that has finished before), so the engine skips the resource's remaining steps — a re-run with
+   * nothing to do exits 0 without asking or calling anything.
+   */
+  | { state: 'done'; reason: string; outputs?: Outputs; procedureDone?: boolean }
   /** Something is in progress (ours from an earlier attempt, or AWS's own); wait without acting. */
   | { state: 'waiting'; reason: string }
   /** Act: `phase` names the mutation so the engine never repeats the same phase while waiting for its effect. */

@@ -166,8 +166,16 @@ describe('efs.check (promoted, failback preflight)', () => {
     expect(decision).toMatchObject({ state: 'done', outputs: { orphanOnPrimary: true } });
   });
 
-  it('refuses when the resource is not failed over', async () => {
+  it('has nothing to do when the primary replicates to the DR copy again (a finished failback)', async () => {
     aws.replications = [replication('primary-to-secondary', 'ENABLED', new Date(NOW))];
+    aws.fs(EFS_SECONDARY_ID).protection = 'REPLICATING';
+    const { decision } = await check('promoted');
+    expect(decision).toMatchObject({ state: 'done', procedureDone: true });
+    expect(decision.reason).toContain('nothing to fail back');
+  });
+
+  it('refuses when the resource is not failed over and its replication has not synced yet', async () => {
+    aws.replications = [replication('primary-to-secondary', 'ENABLED')];
     aws.fs(EFS_SECONDARY_ID).protection = 'REPLICATING';
     const { decision } = await check('promoted');
     expect(decision.state).toBe('blocked');
