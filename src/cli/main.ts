@@ -128,6 +128,7 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
     .command('reset')
     .description('forget the in-process sandbox world kept under the state dir (--sandbox runs start fresh)')
     .option('--state-dir <dir>', 'state directory (default .drctl)')
+    .addHelpText('after', '\nExamples:\n  drctl sandbox reset\n  drctl sandbox reset --state-dir /tmp/drill-state')
     .action(async (raw: { stateDir?: string }) => setExit(await (await import('./commands/sandbox.js')).sandboxResetCommand(raw, output)));
 
   // Evidence and set-up commands: reports, IAM policies, new runbooks.
