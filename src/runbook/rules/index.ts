@@ -9,6 +9,9 @@ import { sameSide } from './sides.js';
 import { duplicateStepId, needsCycle, unknownNeeds } from './step-graph.js';
 import { invalidParams, kindNotApplicable } from './step-kinds.js';
 import type { RunbookRule } from './types.js';
+import { fsxAssociationPairs, fsxAutoImportRegion, fsxOverlappingPaths, fsxTooManyAssociations } from './fsx-associations.js';
+import { fsxCreateParameters, fsxSideFileSystem } from './fsx-filesystems.js';
+import { batchWithoutRule, missingReverseRole, replicationNeedsVersioning, replicationRoleAccounts, ruleIdClash, twoWayReplicaModifications } from './s3-replication.js';
 
 export type { RuleContext, RuleFinding, RunbookRule } from './types.js';
 
@@ -29,4 +32,6 @@ export const RULES: RunbookRule[] = [
   kindNotApplicable,
   invalidParams,
   // fsx-lustre and s3 rules: one line each below
+  fsxSideFileSystem, fsxCreateParameters, fsxTooManyAssociations, fsxOverlappingPaths, fsxAutoImportRegion, fsxAssociationPairs,
+  twoWayReplicaModifications, missingReverseRole, replicationRoleAccounts, ruleIdClash, replicationNeedsVersioning, batchWithoutRule,
 ];
