@@ -217,3 +217,31 @@ export function successfulFailoverInput(): ReportInput {
   });
   return { kind: 'failover', runId: FAILOVER_ID, runbook: RUNBOOK, resources: ['efs-prod'], runs: [run] };
 }
+
+export const PLAN_ID = '20260103T000000Z-failover-plan-p1p2p3';
+
+/** The journal of a dry run (no checkpoint): one step already done, one that would act, one that would refuse. */
+export function planEvents(): RunEvent[] {
+  const clock = new FakeClock(Date.parse('2026-01-03T00:00:00Z'));
+  const bus = new EventBus(PLAN_ID, () => clock.now());
+  const events: RunEvent[] = [];
+  bus.subscribe((e) => events.push(e));
+  const steps = [
+    { key: 'efs-prod/preflight', kind: 'efs.check', description: 'check replication', needs: [] },
+    { key: 'efs-prod/promote', kind: 'efs.promote', description: 'promote fs-0dr', needs: ['efs-prod/preflight'] },
+    { key: 'efs-prod/reprotect', kind: 'efs.replicate', description: 'replicate back', needs: ['efs-prod/promote'] },
+  ];
+  bus.emit({ type: 'run.started', operation: 'failover', runbook: RUNBOOK.name, runbookFile: RUNBOOK.file, digest: RUNBOOK.digest, resources: ['efs-prod'], dryRun: true, resumed: false, steps });
+  bus.emit({ type: 'identity.verified', account: 'dr', accountId: '222222222222', arn: DR_ARN });
+  const plan = (key: string, state: 'done' | 'apply' | 'blocked', reason: string) => {
+    bus.emit({ type: 'step.started', key, resource: 'efs-prod', stepId: key.split('/')[1] ?? key, kind: 'k', description: 'd' });
+    clock.advance(200);
+    bus.emit({ type: 'aws.call', key, service: 'efs', operation: 'DescribeReplicationConfigurations', account: 'dr', accountId: '222222222222', region: 'us-west-2', requestId: `req-${key}`, durationMs: 50, outcome: 'ok' });
+    bus.emit({ type: 'step.planned', key, reason, calls: [], afterPending: false, state });
+  };
+  plan('efs-prod/preflight', 'done', 'lag 2s within RPO 15m');
+  plan('efs-prod/promote', 'apply', 'delete the replication');
+  plan('efs-prod/reprotect', 'blocked', 'fs-0prod holds changes not replicated to fs-0dr');
+  bus.emit({ type: 'run.finished', status: 'refused', exitCode: 3, durationMs: clock.now() - Date.parse('2026-01-03T00:00:00Z'), message: 'a preflight or safety check would refuse' });
+  return events;
+}

@@ -6,7 +6,9 @@ import { writeCheckpoint } from '../../src/engine/checkpoint.js';
 import { stateDirAt, type StateDir } from '../../src/engine/state-dir.js';
 import { InputError } from '../../src/errors.js';
 import { DRILL_RECORD_SCHEMA_VERSION, readReportInput, serializeJournal, writeDrillRecord, writeRunReports, type ReportRun } from '../../src/report/run-report/index.js';
-import { DRILL_ID, FAILOVER_ID, RUNBOOK, drillInput, failedFailoverInput } from './evidence-fixtures.js';
+import { renderJUnitReport, renderMarkdownReport } from '../../src/report/run-report/index.js';
+import { DRILL_ID, FAILOVER_ID, PLAN_ID, RUNBOOK, drillInput, failedFailoverInput, planEvents } from './evidence-fixtures.js';
+import { findAll, parseXml } from './evidence-xml.js';
 
 let root: string;
 let state: StateDir;
@@ -85,5 +87,21 @@ describe('readReportInput', () => {
     expect((err as InputError).message).toContain(`no run '20260101T000000Z-failover-a1b2c4' is recorded under ${state.runsDir}`);
     expect((err as InputError).hint).toContain(`Did you mean ${FAILOVER_ID}?`);
     await expect(readReportInput(state, '../../etc')).rejects.toThrow(/is not a run id/);
+  });
+
+  it('reports a dry run from its journal alone: what each step would do, a would-refuse step failing in JUnit', async () => {
+    await mkdir(dirname(state.journalFile(PLAN_ID)), { recursive: true });
+    await writeFile(state.journalFile(PLAN_ID), serializeJournal(planEvents()));
+    const input = await readReportInput(state, PLAN_ID);
+    expect(input).toMatchObject({ kind: 'failover', runId: PLAN_ID, runbook: RUNBOOK, resources: ['efs-prod'], notes: [] });
+    const md = renderMarkdownReport(input);
+    expect(md).toContain('| Outcome | **REFUSED** |');
+    expect(md).toMatch(/\| `efs-prod\/preflight` \| efs.check \| no change needed \|/);
+    expect(md).toMatch(/\| `efs-prod\/promote` \| efs.promote \| would act \|/);
+    expect(md).toMatch(/\| `efs-prod\/reprotect` \| efs.replicate \| \*\*WOULD REFUSE\*\* \|.*holds changes not replicated/);
+    expect(md).toContain('`req-efs-prod/promote`');
+    const junit = parseXml(renderJUnitReport(input));
+    expect(junit.attrs).toMatchObject({ tests: '3', failures: '1', skipped: '0' });
+    expect(findAll(junit, 'failure')[0]?.attrs.message).toBe('would refuse: fs-0prod holds changes not replicated to fs-0dr');
   });
 });

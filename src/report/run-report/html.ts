@@ -116,7 +116,7 @@ function steps(m: ReportModel): string {
       String(i + 1),
       code(s.label),
       x(s.kind),
-      `<span${s.outcome === 'failed' ? ' class="failed"' : ''}>${x(OUTCOME_WORD[s.outcome])}</span>`,
+      `<span${s.outcome === 'failed' || s.outcome === 'refused' ? ' class="failed"' : ''}>${x(OUTCOME_WORD[s.outcome])}</span>`,
       at(s.startedAt),
       at(s.endedAt),
       x(howLong(s.durationMs)),

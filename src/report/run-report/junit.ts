@@ -33,11 +33,14 @@ const secs = (ms: number) => (ms / 1000).toFixed(3);
 function stepCase(m: ReportModel, s: ReportStep): Case {
   const c: Case = { classname: `drctl.${m.runbook.name}.${s.resource}.${s.operation}`, name: s.label, timeMs: s.durationMs ?? 0 };
   const ids = s.requestIds.length > 0 ? `AWS request ids: ${s.requestIds.join(', ')}` : '';
-  if (s.outcome === 'failed') {
+  if (s.outcome === 'refused') {
+    const message = `would refuse: ${s.reason ?? 'a safety check'}`;
+    c.failure = { type: 'would-refuse', message, body: [message, `step: ${s.description}`].join('\n') };
+  } else if (s.outcome === 'failed') {
     const message = s.error ? formatEventError(s.error) : 'failed';
     const body = [message, s.error?.hint ? `hint: ${s.error.hint}` : '', `step: ${s.description}`, ids].filter(Boolean).join('\n');
     c.failure = { type: s.error?.code ?? 'step-failed', message, body };
-  } else if (s.outcome !== 'succeeded' && s.outcome !== 'unchanged') {
+  } else if (s.outcome === 'skipped' || s.outcome === 'not-run' || s.outcome === 'running') {
     c.skipped = stepDetail(s) || s.outcome;
   }
   const out = [s.description, s.reason ? `result: ${s.reason}` : '', ids].filter(Boolean).join('\n');
@@ -49,7 +52,7 @@ function stepCase(m: ReportModel, s: ReportStep): Case {
 function unexplainedFailure(m: ReportModel, cases: Case[]): string | undefined {
   if (m.ok || cases.some((c) => c.failure)) return undefined;
   const reasons: string[] = [];
-  for (const r of m.runs) if (r.status !== 'succeeded') reasons.push(`${r.operation} run ${r.runId} ended ${r.status}`);
+  for (const r of m.runs) if (r.status !== 'succeeded' && r.status !== 'planned') reasons.push(`${r.operation} run ${r.runId} ended ${r.status}`);
   for (const p of m.drill?.phases ?? []) if (p.outcome === 'failed') reasons.push(`drill phase ${p.name} failed${p.detail ? `: ${p.detail}` : ''}`);
   for (const d of m.drill?.measurements ?? []) {
     if (d.rtoMet === false) reasons.push(`RTO of ${d.resource} was ${renderDuration(d.rtoMs ?? 0)}, over the ${renderDuration(d.rtoTargetMs)} target`);

@@ -90,7 +90,7 @@ function stepsSection(m: ReportModel): string[] {
         String(i + 1),
         `\`${cell(s.label)}\``,
         cell(s.kind),
-        s.outcome === 'failed' ? `**${OUTCOME_WORD[s.outcome]}**` : OUTCOME_WORD[s.outcome],
+        s.outcome === 'failed' || s.outcome === 'refused' ? `**${OUTCOME_WORD[s.outcome]}**` : OUTCOME_WORD[s.outcome],
         when(s.startedAt),
         when(s.endedAt),
         howLong(s.durationMs),

@@ -6,13 +6,15 @@ import type { StepState } from '../../engine/checkpoint.js';
 import type { EventError, RunEvent } from '../../engine/events.js';
 import type { DrillCheck, DrillMeasurement, DrillPhase, ReportInput, ReportKind, ReportRun } from './types.js';
 import { journalDigest, serializeJournal, sha256Hex } from './journal.js';
+import { planRunStatus, plannedStates, type PlannedState } from './plan-run.js';
 
 /**
  * succeeded: the step changed something and finished; unchanged: it ran and found its work already done (a
  * passing check, or a resumed run's earlier work); skipped: it did not run by design (--primary-unavailable);
  * not-run: the run stopped before reaching it; running: started and never finished (interrupted).
+ * In a dry run: planned (would act, or wait), refused (a safety check would refuse), unchanged (nothing to do).
  */
-export type StepOutcome = 'succeeded' | 'unchanged' | 'skipped' | 'failed' | 'not-run' | 'running';
+export type StepOutcome = 'succeeded' | 'unchanged' | 'skipped' | 'failed' | 'not-run' | 'running' | 'planned' | 'refused';
 
 export interface ReportStep {
   runId: string;
@@ -121,6 +123,23 @@ const OUTCOME_BY_STATUS: Record<StepState['status'], StepOutcome> = {
   planned: 'not-run',
 };
 
+const OUTCOME_BY_PLANNED_STATE: Record<PlannedState, StepOutcome> = {
+  apply: 'planned',
+  waiting: 'planned',
+  after: 'planned',
+  done: 'unchanged',
+  blocked: 'refused',
+  skipped: 'skipped',
+};
+
+function outcomeOf(state: StepState, planned: Map<string, PlannedState> | undefined): StepOutcome {
+  const plan = planned?.get(state.key);
+  if (plan && state.status !== 'failed') return OUTCOME_BY_PLANNED_STATE[plan];
+  // The engine records "already in the desired state" as skipped too; only a step that never started was left out.
+  if (state.status === 'skipped' && state.startedAt) return 'unchanged';
+  return OUTCOME_BY_STATUS[state.status] ?? 'not-run';
+}
+
 function span(startedAt?: string, endedAt?: string): number | undefined {
   if (!startedAt || !endedAt) return undefined;
   const ms = Date.parse(endedAt) - Date.parse(startedAt);
@@ -152,6 +171,7 @@ function awsCallsOf(run: ReportRun): ReportAwsCall[] {
 
 function stepsOf(run: ReportRun, drill: boolean, calls: ReportAwsCall[]): ReportStep[] {
   const operation = run.checkpoint.operation;
+  const planned = planRunStatus(run) ? plannedStates(run) : undefined;
   return run.checkpoint.steps.map((state) => {
     const step: ReportStep = {
       runId: run.checkpoint.runId,
@@ -162,8 +182,7 @@ function stepsOf(run: ReportRun, drill: boolean, calls: ReportAwsCall[]): Report
       id: state.id,
       kind: state.kind,
       description: state.description,
-      // The engine records "already in the desired state" as skipped too; only a step that never started was left out.
-      outcome: state.status === 'skipped' && state.startedAt ? 'unchanged' : (OUTCOME_BY_STATUS[state.status] ?? 'not-run'),
+      outcome: outcomeOf(state, planned),
       attempts: state.attempts,
       requestIds: calls.filter((c) => c.key === state.key && c.requestId).map((c) => c.requestId as string),
     };
@@ -219,9 +238,9 @@ function runSummary(run: ReportRun): ReportRunSummary {
   const cp = run.checkpoint;
   return {
     runId: cp.runId,
-    operation: cp.operation,
+    operation: planRunStatus(run) ? `${cp.operation} (plan)` : cp.operation,
     mode: cp.mode,
-    status: cp.status,
+    status: planRunStatus(run) ?? cp.status,
     startedAt: cp.startedAt,
     endedAt: cp.finishedAt ?? cp.updatedAt,
     primaryUnavailable: cp.primaryUnavailable,
@@ -265,7 +284,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
         ...(input.drill.restoreHint ? { restoreHint: input.drill.restoreHint } : {}),
       }
     : undefined;
-  const runsOk = runs.length > 0 && runs.every((r) => r.status === 'succeeded');
+  const runsOk = runs.length > 0 && runs.every((r) => r.status === 'succeeded' || r.status === 'planned');
   let outcome: string;
   let ok: boolean;
   if (drill) {

@@ -5,13 +5,14 @@
  * become notes printed in the report instead of errors.
  */
 import { readFile, readdir } from 'node:fs/promises';
-import type { Checkpoint } from '../../engine/checkpoint.js';
+import type { Checkpoint, RunActor } from '../../engine/checkpoint.js';
 import { readAllCheckpoints, readCheckpoint } from '../../engine/checkpoint.js';
 import type { StateDir } from '../../engine/state-dir.js';
 import { InputError } from '../../errors.js';
 import { closestMatch } from '../../runbook/suggest.js';
 import { readDrillRecord } from './drill-record.js';
 import { parseJournal } from './journal.js';
+import { checkpointFromPlanJournal } from './plan-run.js';
 import type { ReportInput, ReportRun } from './types.js';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -36,6 +37,20 @@ async function readRun(stateDir: StateDir, checkpoint: Checkpoint, notes: string
     notes.push(`journal of run ${checkpoint.runId}: line${badLines.length > 1 ? 's' : ''} ${badLines.join(', ')} could not be read (torn write?) and ${badLines.length > 1 ? 'were' : 'was'} left out`);
   }
   return { checkpoint, events };
+}
+
+/**
+ * A run's checkpoint, or — for a dry run, which keeps only a journal — one rebuilt from that journal
+ * (`actor` stands in for the person, whom a plan does not record).
+ */
+async function readRunOrPlan(stateDir: StateDir, runId: string, notes: string[], actor?: RunActor): Promise<ReportRun | undefined> {
+  const checkpoint = await readCheckpoint(stateDir, runId);
+  if (checkpoint) return readRun(stateDir, checkpoint, notes);
+  const text = await readJournalText(stateDir, runId);
+  if (text === undefined) return undefined;
+  const { events } = parseJournal(text);
+  const rebuilt = checkpointFromPlanJournal(runId, events, actor);
+  return rebuilt ? readRun(stateDir, rebuilt, notes) : undefined;
 }
 
 async function knownRunIds(stateDir: StateDir): Promise<string[]> {
@@ -77,22 +92,22 @@ export async function readReportInput(stateDir: StateDir, requestedRunId: string
     const order = [...drill.childRunIds, ...linked.map((cp) => cp.runId).filter((id) => !drill.childRunIds.includes(id))];
     const runs: ReportRun[] = [];
     for (const childId of order) {
-      const checkpoint = RUN_ID.test(childId) ? await readCheckpoint(stateDir, childId) : undefined;
-      if (!checkpoint) {
-        notes.push(`child run ${childId} of drill ${runId} has no checkpoint under ${stateDir.runsDir}: its steps are missing from this report`);
+      const run = RUN_ID.test(childId) ? await readRunOrPlan(stateDir, childId, notes, drill.startedBy) : undefined;
+      if (!run) {
+        notes.push(`child run ${childId} of drill ${runId} has no checkpoint or journal under ${stateDir.runsDir}: its steps are missing from this report`);
         continue;
       }
-      runs.push(await readRun(stateDir, checkpoint, notes));
+      runs.push(run);
     }
     return { kind: 'drill', runId, runbook: drill.runbook, resources: drill.resources, runs, drill: drill.drill, notes };
   }
-  const checkpoint = await readCheckpoint(stateDir, runId);
-  if (!checkpoint) {
-    throw new InputError('unknown-run', `run ${runId} has neither checkpoint.json nor drill.json in ${stateDir.runDir(runId)}`, {
-      hint: 'A dry run (--dry-run, plan) records no run; only real runs and drills have reports. `drctl status` lists them.',
+  const run = await readRunOrPlan(stateDir, runId, notes);
+  if (!run) {
+    throw new InputError('unknown-run', `run ${runId} has no checkpoint.json, journal.ndjson or drill.json in ${stateDir.runDir(runId)}`, {
+      hint: 'The run directory is incomplete (deleted or copied partly). `drctl status` lists the recorded runs.',
     });
   }
-  const run = await readRun(stateDir, checkpoint, notes);
+  const checkpoint = run.checkpoint;
   return {
     kind: checkpoint.operation,
     runId,

@@ -43,6 +43,8 @@ export const OUTCOME_WORD: Record<StepOutcome, string> = {
   failed: 'FAILED',
   'not-run': 'not run',
   running: 'unfinished',
+  planned: 'would act',
+  refused: 'WOULD REFUSE',
 };
 
 /** "within target" / "MISSED target" / "not measured" for an RTO or RPO figure. */

@@ -15,6 +15,8 @@ export const OUTCOME_COLOUR: Record<StepOutcome | 'ok', string> = {
   failed: '#c62828',
   running: '#f9a825',
   'not-run': '#e0e0e0',
+  planned: '#64b5f6',
+  refused: '#c62828',
 };
 
 interface Row {
@@ -31,6 +33,16 @@ const BAR = 16;
 const AXIS_TOP = 34;
 const CHAR_PX = 7.3;
 const MAX_LABEL_CHARS = 56;
+const LEGEND: ReadonlyArray<[StepOutcome | 'ok', string]> = [
+  ['ok', 'drill phase'],
+  ['succeeded', 'succeeded'],
+  ['unchanged', 'no change needed'],
+  ['planned', 'would act'],
+  ['skipped', 'skipped'],
+  ['failed', 'failed'],
+  ['refused', 'would refuse'],
+  ['running', 'unfinished'],
+];
 const TICK_STEPS_MS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400].map((s) => s * 1000);
 
 function ms(iso: string | undefined): number | undefined {
@@ -107,14 +119,9 @@ export function renderTimelineSvg(model: ReportModel): string {
     );
   });
   const legendY = AXIS_TOP + rows.length * ROW + 26;
-  const legend: Array<[string, string]> = [
-    ['succeeded', OUTCOME_COLOUR.succeeded],
-    ['no change needed', OUTCOME_COLOUR.unchanged],
-    ['skipped', OUTCOME_COLOUR.skipped],
-    ['failed', OUTCOME_COLOUR.failed],
-    ['unfinished', OUTCOME_COLOUR.running],
-  ];
-  if (model.drill) legend.unshift(['drill phase', OUTCOME_COLOUR.ok]);
+  // Only the outcomes this timeline shows, in a fixed order.
+  const shown = new Set(rows.filter((r) => r.start !== undefined).map((r) => r.outcome));
+  const legend = LEGEND.filter(([outcome]) => shown.has(outcome)).map(([outcome, name]): [string, string] => [name, OUTCOME_COLOUR[outcome]]);
   legend.forEach(([name, colour], i) => {
     const lx = 8 + i * 150;
     out.push(`<rect x="${lx}" y="${legendY - 10}" width="12" height="12" fill="${colour}"/>`, `<text x="${lx + 18}" y="${legendY}" fill="#333">${name}</text>`);
