@@ -53,6 +53,14 @@ export function createProcessOutput(options: ProcessOutputOptions = {}): Output 
   // A pseudo-terminal with no size (0 columns: `script`, some CI runners) cannot be redrawn: ora would compute
   // an infinite number of lines to clear.
   const sized = (stderr.columns ?? 80) > 0;
+  // `drctl status | head` closes the pipe early: what would follow is not wanted, so EPIPE is not an error.
+  for (const stream of [stdout, stderr]) {
+    if (stream.listenerCount('error') === 0) {
+      stream.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+      });
+    }
+  }
   const canAnimate = isTTY && stderr.isTTY === true && sized && !ci && env.TERM !== 'dumb';
   return {
     out: (text) => void stdout.write(`${text}\n`),
