@@ -125,7 +125,8 @@ async function runStep(deps: ExecuteDeps, step: PlannedStep, state: StepState): 
         await deps.persist();
         throw new InterruptedError(`${step.key} interrupted`);
       }
-      if (isRetryableError(err) && state.attempts < step.retry.maxAttempts) {
+      // Counted in this run: a resumed step gets its whole retry budget again (state.attempts keeps the total).
+      if (isRetryableError(err) && retry + 1 < step.retry.maxAttempts) {
         const delayMs = planRetryDelay(step.retry, retry + 1, (deps.random ?? Math.random)());
         deps.events.emit({ type: 'step.retrying', key: step.key, attempt: state.attempts, delayMs, error: toEventError(err) });
         await deps.persist();
@@ -159,6 +160,7 @@ async function attemptStep(
   const doneAtFirstLook = decision.state === 'done';
   let waitStarted: number | undefined;
   let polls = 0;
+  let failedPollsInARow = 0;
   let lastReason = '';
 
   for (;;) {
@@ -203,8 +205,19 @@ async function attemptStep(
       lastReason = reason;
     }
     polls += 1;
-    await deps.clock.sleep(planPollDelay(Math.max(1, wait.pollMs * deps.flags.pollScale), polls), deps.signal);
-    obs = await kind.observe(ctx, step.params);
+    const basePollMs = Math.max(1, wait.pollMs * deps.flags.pollScale);
+    await deps.clock.sleep(planPollDelay(basePollMs, polls), deps.signal);
+    try {
+      obs = await kind.observe(ctx, step.params);
+      failedPollsInARow = 0;
+    } catch (err) {
+      // A look that failed transiently (throttling, a network blip) does not end a wait that may last hours: the
+      // next poll looks again. Only maxAttempts failed looks in a row end this attempt.
+      failedPollsInARow += 1;
+      if (deps.signal.aborted || !isRetryableError(err) || failedPollsInARow >= step.retry.maxAttempts) throw err;
+      deps.events.emit({ type: 'step.retrying', key: step.key, attempt: state.attempts, delayMs: planPollDelay(basePollMs, polls + 1), error: toEventError(err) });
+      continue;
+    }
     decision = kind.decide(obs, step.params, ctx) as Decision;
   }
 }
