@@ -122,7 +122,10 @@ export interface SandboxRun {
   /** Journal events of a run, as written under the state directory. */
   journal(runId: string): Promise<RunEvent[]>;
   memory(resource: string): Promise<ResourceMemory>;
-  /** One side of an EFS resource as its own region reports it, read through an SDK client (not recorded). */
+  /**
+   * One side of an EFS resource as its own region reports it, read through an SDK client (not recorded). Like any
+   * client it is subject to the world's faults: clear them first, or use efsRecords while a region is down.
+   */
   efsSide(resource: string, side: Side): Promise<EfsSideView>;
   /** The replication records one side's region holds, read from the world (works while that region is down). */
   efsRecords(resource: string, side: Side): Array<{ sourceId: string; destinationId: string; status: string }>;
