@@ -127,7 +127,6 @@ export function createTask(world: World, accountId: string, region: string, inpu
 }
 
 export function renderTask(task: TaskRecord): Record<string, unknown> {
-  const done = task.status && (task.lifecycle === 'SUCCEEDED' || task.lifecycle === 'FAILED');
   return {
     TaskId: task.taskId,
     Lifecycle: task.lifecycle,
@@ -143,7 +142,7 @@ export function renderTask(task: TaskRecord): Record<string, unknown> {
     ...(task.status
       ? {
           Status: {
-            ...(done ? { TotalCount: task.status.total } : {}),
+            TotalCount: task.status.total,
             SucceededCount: task.status.succeeded,
             FailedCount: task.status.failed,
             LastUpdatedTime: epochSeconds(task.status.updatedAt),
@@ -266,6 +265,33 @@ function runRelease(state: FsxRegionState, fs: FileSystemRecord, task: TaskRecor
   return [];
 }
 
+/** How many files a task will process, counted when it starts executing (Status.TotalCount while it runs). */
+function plannedTotal(world: World, state: FsxRegionState, fs: FileSystemRecord, task: TaskRecord, at: number): number {
+  const associations = associationsOf(state, fs);
+  if (task.type === 'EXPORT_TO_REPOSITORY') {
+    return associations.reduce((n, dra) => n + exportCandidates(dra, fs, 'task').filter((c) => underPaths(c.path, task.paths)).length, 0);
+  }
+  if (task.type === 'IMPORT_METADATA_FROM_REPOSITORY') {
+    const paths = task.paths.length ? task.paths : associations.map((dra) => dra.dataRepositoryPath);
+    let total = 0;
+    for (const path of paths) {
+      const target = parseS3Url(path);
+      const dra = target && associations.find((a) => a.bucket === target.bucket && (target.prefix.startsWith(a.prefix) || a.prefix.startsWith(target.prefix)));
+      const bucket = dra ? findBucket(world, dra.bucket) : undefined;
+      if (target && dra && bucket) total += importCandidates(dra, fs, bucket, target.prefix.length > dra.prefix.length ? target.prefix : dra.prefix).length;
+    }
+    return total;
+  }
+  const minAgeDays = task.releaseConfiguration?.DurationSinceLastAccess?.Value ?? 0;
+  return associations.reduce((n, dra) => {
+    const eligible = Object.entries(fs.files).filter(([path, file]) => {
+      const rel = file.deleted || file.released ? undefined : relativeTo(dra.fileSystemPath, path);
+      return rel !== undefined && underPaths(path, task.paths) && dra.exported[rel] === file.mtime && file.mtime <= at - minAgeDays * DAY;
+    });
+    return n + eligible.length;
+  }, 0);
+}
+
 function csvQuote(value: string): string {
   return `"${value.replace(/"/g, '""')}"`;
 }
@@ -336,7 +362,7 @@ export function advanceTasks(world: World, now: number): boolean {
         task.lifecycle = 'EXECUTING';
         task.lifecycleSince = start;
         task.startedAt = start;
-        task.status = { total: 0, succeeded: 0, failed: 0, updatedAt: start };
+        task.status = { total: plannedTotal(world, state, fs, task, start), succeeded: 0, failed: 0, updatedAt: start };
         changed = true;
       }
       if (task.lifecycle === 'EXECUTING') {
