@@ -13,7 +13,7 @@ import type { Runbook } from '../../src/runbook/schema.js';
 import { SEEDERS, seedWorldFromRunbooks } from '../../src/sandbox/seed/index.js';
 import { listLustreFiles, writeLustreFile } from '../../src/sandbox/services/fsx/index.js';
 import { readObject } from '../../src/sandbox/services/s3/index.js';
-import { makeKit } from './s3-kit.js';
+import { errorOf, makeKit } from './s3-kit.js';
 
 const PROD = '111111111111';
 const DR = '222222222222';
@@ -126,6 +126,18 @@ describe('seeding s3 and fsx-lustre resources', () => {
     seedWorldFromRunbooks(kit.world, [runbook(lustreResource(PILOT_LIGHT))]);
     expect((await kit.fsx(DR, 'us-west-2').send(new DescribeFileSystemsCommand({}))).FileSystems).toEqual([]);
     expect(readObject(kit.world, 'lustre-dr', 'data/results/run-0001.csv')?.text).toBe('step,loss\n1,0.93\n2,0.71\n');
+  });
+
+  it('seeds the steady state as it was before an outage the scenario starts with', async () => {
+    const kit = makeKit();
+    kit.world.faults.setRegionDown('us-east-1');
+    seedWorldFromRunbooks(kit.world, [runbook(lustreResource(EXISTING_DR) + S3_RESOURCE)]);
+    expect(readObject(kit.world, 'media-dr', 'media/README.txt')?.version.replicationStatus).toBe('REPLICA');
+    const drAt = { accountId: DR, region: 'us-west-2', fileSystemId: 'fs-0fedcba9876543210' };
+    expect(listLustreFiles(kit.world, drAt).map((f) => f.path)).toEqual(['/data/README.txt', '/data/config/job.json', '/data/results/run-0001.csv']);
+    // The outage itself is still on.
+    const refused = await errorOf(kit.s3(PROD, 'us-east-1').send(new HeadObjectCommand({ Bucket: 'media-prod', Key: 'media/README.txt' })));
+    expect(String(refused['code'])).toBe('ECONNREFUSED');
   });
 
   it('does not re-seed resources that already exist (a saved world is never "re-healed")', async () => {

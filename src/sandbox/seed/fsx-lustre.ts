@@ -15,7 +15,7 @@ import { createAvailableLustre, createLinkedAssociation, exportAllNow, findLustr
 import { ensureBucket, findBucket } from '../services/s3/index.js';
 import type { World } from '../world.js';
 import type { SeedContext } from './index.js';
-import { seedBucketPair, sideTargets } from './s3.js';
+import { seedBeforeOutages, seedBucketPair, sideTargets } from './s3.js';
 
 const HOUR = 3_600_000;
 
@@ -66,6 +66,13 @@ export function seedFsxLustre(world: World, resource: FsxLustreResource, context
   const firstBucket = resource.primary.associations[0]?.bucket;
   if (exists(resource.primary, primary) || exists(resource.secondary, secondary) || (firstBucket && findBucket(world, firstBucket))) return;
 
+  seedBeforeOutages(world, () => seedSteadyState(world, resource, context));
+}
+
+function seedSteadyState(world: World, resource: FsxLustreResource, context: SeedContext): void {
+  const targets = sideTargets(resource, context);
+  const primary = targets('primary');
+  const secondary = targets('secondary');
   const now = world.now();
   const created = now - 2 * HOUR;
   const written = now - HOUR;
