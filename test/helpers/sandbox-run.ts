@@ -17,13 +17,13 @@
  *   throttled call), so fault tests stay fast. The engine's own retries and polls run on the FakeClock.
  * - The state directory is a fresh temporary directory: re-running with the same harness resumes, like the CLI.
  *
- * Generic over runbooks and resource types: FSx, S3 and drill tests use the same harness with their own files.
+ * Nothing here is specific to a resource type: FSx, S3 and drill tests can use it with their own runbook files and
+ * read their resources with `readerConfig` (test/integration/efs-expect.ts does so for EFS).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { DescribeFileSystemsCommand, DescribeReplicationConfigurationsCommand, EFSClient } from '@aws-sdk/client-efs';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { HttpHandlerOptions, HttpRequest } from '@smithy/types';
 import { createAwsGateway } from '../../src/aws/clients.js';
@@ -35,16 +35,14 @@ import { SANDBOX_POLL_SCALE } from '../../src/cli/run-context.js';
 import { EventBus } from '../../src/engine/events.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { readMemory } from '../../src/engine/memory.js';
-import { resolveTarget } from '../../src/engine/plan.js';
 import { runOperation } from '../../src/engine/run.js';
 import type { RunOutcome, RunRequest } from '../../src/engine/run.js';
 import { stateDirAt } from '../../src/engine/state-dir.js';
 import type { StateDir } from '../../src/engine/state-dir.js';
 import { readRunbookFile } from '../../src/runbook/read.js';
-import type { Runbook, Side } from '../../src/runbook/schema.js';
+import type { Runbook } from '../../src/runbook/schema.js';
 import { InProcessHandler } from '../../src/sandbox/in-process.js';
 import type { SandboxRequestRecord } from '../../src/sandbox/router.js';
-import { efsLinks, efsState } from '../../src/sandbox/services/efs/model.js';
 import { scenarioSchema } from '../../src/sandbox/scenario-schema.js';
 import { openSandbox } from '../../src/sandbox/session.js';
 import type { World } from '../../src/sandbox/world.js';
@@ -93,11 +91,12 @@ export interface RunResult {
   requests: RecordedRequest[];
 }
 
-export interface EfsSideView {
-  fileSystemId: string;
-  lifeCycleState: string;
-  protection: string;
-  replications: Array<{ sourceId: string; destinationId: string; status: string; lastReplicatedAt?: number }>;
+export interface ReaderConfig {
+  region: string;
+  endpoint: string;
+  requestHandler: InProcessHandler;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  maxAttempts: number;
 }
 
 export interface SandboxRun {
@@ -123,12 +122,10 @@ export interface SandboxRun {
   journal(runId: string): Promise<RunEvent[]>;
   memory(resource: string): Promise<ResourceMemory>;
   /**
-   * One side of an EFS resource as its own region reports it, read through an SDK client (not recorded). Like any
-   * client it is subject to the world's faults: clear them first, or use efsRecords while a region is down.
+   * Settings for an SDK client that reads the world as `accountId` in `region` without showing up in the request
+   * log (for assertions). Like any client it is subject to the world's faults.
    */
-  efsSide(resource: string, side: Side): Promise<EfsSideView>;
-  /** The replication records one side's region holds, read from the world (works while that region is down). */
-  efsRecords(resource: string, side: Side): Array<{ sourceId: string; destinationId: string; status: string }>;
+  readerConfig(accountId: string, region: string): ReaderConfig;
   close(): Promise<void>;
 }
 
@@ -348,54 +345,8 @@ export async function openSandboxRun(options: SandboxRunOptions = {}): Promise<S
         .map((line) => JSON.parse(line) as RunEvent);
     },
     memory: (resource) => readMemory(stateDir, runbookName, resource),
-    async efsSide(resourceName, side) {
-      const resource = runbook.filesystems[resourceName];
-      if (!resource || resource.type !== 'efs') throw new Error(`${runbookFile} has no EFS resource ${resourceName}`);
-      const target = resolveTarget(runbook, resource, side);
-      const client = new EFSClient({
-        region: target.region,
-        endpoint: 'http://sandbox.harness.invalid',
-        requestHandler: observer,
-        credentials: observerCredentials(target.accountId),
-        maxAttempts: 1,
-      });
-      const fileSystemId = resource[side].fileSystemId;
-      try {
-        const described = await client.send(new DescribeFileSystemsCommand({ FileSystemId: fileSystemId }));
-        const fs = described.FileSystems?.[0];
-        const replications = await client
-          .send(new DescribeReplicationConfigurationsCommand({ FileSystemId: fileSystemId }))
-          .then((out) => out.Replications ?? [])
-          .catch((err: unknown) => {
-            if ((err as Error).name === 'ReplicationNotFound') return [];
-            throw err;
-          });
-        return {
-          fileSystemId,
-          lifeCycleState: fs?.LifeCycleState ?? 'missing',
-          protection: fs?.FileSystemProtection?.ReplicationOverwriteProtection ?? 'unknown',
-          replications: replications.flatMap((config) =>
-            (config.Destinations ?? []).map((d) => ({
-              sourceId: config.SourceFileSystemId ?? '',
-              destinationId: d.FileSystemId ?? '',
-              status: d.Status ?? 'UNKNOWN',
-              ...(d.LastReplicatedTimestamp ? { lastReplicatedAt: d.LastReplicatedTimestamp.getTime() } : {}),
-            })),
-          ),
-        };
-      } finally {
-        client.destroy();
-      }
-    },
-    efsRecords(resourceName, side) {
-      const resource = runbook.filesystems[resourceName];
-      if (!resource || resource.type !== 'efs') throw new Error(`${runbookFile} has no EFS resource ${resourceName}`);
-      const target = resolveTarget(runbook, resource, side);
-      const links = efsLinks(world);
-      return Object.values(efsState(world, target.accountId, target.region).replications).flatMap((record) => {
-        const link = links[record.linkId];
-        return link ? [{ sourceId: link.source.fileSystemId, destinationId: link.destination.fileSystemId, status: record.status }] : [];
-      });
+    readerConfig(accountId, region) {
+      return { region, endpoint: 'http://sandbox.harness.invalid', requestHandler: observer, credentials: observerCredentials(accountId), maxAttempts: 1 };
     },
     async close() {
       for (const gateway of gateways.splice(0)) gateway.destroy();

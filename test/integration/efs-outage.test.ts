@@ -11,6 +11,7 @@ import {
   PRIMARY,
   RESOURCE,
   SECONDARY,
+  efsRecords,
   expectFailedOver,
   expectProtected,
   mutationsOf,
@@ -46,7 +47,7 @@ describe('failover while the primary region is down', () => {
     expect(memory.orphan).toEqual({ account: 'prod', region: PRIMARY.region, sourceFileSystemId: PRIMARY.fileSystemId, recordedAt: expect.any(String) });
     expect(memory.primaryUnavailableAtFailover).toBe(true);
     // The primary's region never heard of the deletion: it still holds its record of the configuration.
-    expect(h.efsRecords(RESOURCE, 'primary')).toEqual([{ sourceId: PRIMARY.fileSystemId, destinationId: SECONDARY.fileSystemId, status: 'ENABLED' }]);
+    expect(efsRecords(h, RESOURCE, 'primary')).toEqual([{ sourceId: PRIMARY.fileSystemId, destinationId: SECONDARY.fileSystemId, status: 'ENABLED' }]);
     // Clients of the primary kept writing until the region went away completely: the DR side never got this.
     writeFile(h, PRIMARY, '/app/unreplicated.txt', 'only on the primary');
 
@@ -61,7 +62,7 @@ describe('failover while the primary region is down', () => {
     // The orphan is gone (removed on the primary side only), and nothing overwrote the primary.
     expect(mutationsOf(h, since)).toEqual([ORPHAN_REMOVAL]);
     expect(refused.outcome.checkpoint?.steps.find((s) => s.id === 'remove-orphan')?.outputs).toMatchObject({ orphanRemoved: true });
-    expect(h.efsRecords(RESOURCE, 'primary')).toEqual([]);
+    expect(efsRecords(h, RESOURCE, 'primary')).toEqual([]);
     expect((await h.memory(RESOURCE)).orphan).toBeUndefined();
     expect(readFile(h, PRIMARY, '/app/unreplicated.txt')).toBe('only on the primary');
 
