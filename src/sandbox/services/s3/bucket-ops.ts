@@ -10,7 +10,7 @@ import { AwsError } from '../../protocol/errors.js';
 import { el, optionalEl } from '../../protocol/xml.js';
 import type { CallContext, SandboxRequest, SandboxResponse } from '../../types.js';
 import type { World } from '../../world.js';
-import { allBuckets, createBucketRecord, findBucket, type BucketRecord } from './model.js';
+import { allBuckets, createBucketRecord, findBucket, removeBucketRecord, type BucketRecord } from './model.js';
 import {
   destinationBucketName,
   readReplicationConfiguration,
@@ -125,8 +125,7 @@ export function deleteBucket(ctx: S3Call): SandboxResponse {
   if (Object.keys(bucket.objects).length > 0) {
     throw new AwsError('BucketNotEmpty', 409, `The bucket you tried to delete is not empty: ${bucket.name} still holds object versions or delete markers.`, { fields: { BucketName: bucket.name } });
   }
-  const state = ctx.world.peekState<{ buckets: Record<string, BucketRecord> }>('s3', bucket.accountId, bucket.region);
-  if (state) delete state.buckets[bucket.name];
+  removeBucketRecord(ctx.world, bucket.name);
   return emptyResponse(ctx.call.requestId, 204);
 }
 
