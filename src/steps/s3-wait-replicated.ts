@@ -141,10 +141,19 @@ function iso(ms: number | undefined): string | null {
   return ms === undefined ? null : new Date(ms).toISOString();
 }
 
+/** A failover recorded earlier that no failback has ended yet: its (earlier) point stays the one to back-fill from. */
+export function failoverInEffect(memory: ResourceMemory): boolean {
+  if (!memory.lastFailoverAt) return false;
+  return !(memory.lastFailbackAt && memory.lastFailbackAt > memory.lastFailoverAt);
+}
+
 function recordDecision(p: Params, memory: ResourceMemory, ctx: StepContext, reason: string): Decision | undefined {
   if (p.record === 'none') return undefined;
   const recordedRun = p.record === 'failover' ? memory.lastFailoverRunId : memory['lastFailbackRunId'];
   if (recordedRun === ctx.runId) return undefined;
+  // A second failover run before any failback (e.g. --new-run after a failed attempt) keeps the first point, so
+  // failback's Batch Replication still covers everything written on the DR side since then.
+  if (p.record === 'failover' && failoverInEffect(memory)) return undefined;
   return { state: 'apply', phase: `record-${p.record}`, reason: `${reason}; record the ${p.record} point`, calls: [] };
 }
 

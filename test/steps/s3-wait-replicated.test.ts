@@ -125,3 +125,21 @@ describe('s3.wait-replicated', () => {
     expect(s3WaitReplicated.sides(p, ctx)).toEqual(['primary']);
   });
 });
+
+describe('s3.wait-replicated failover point', () => {
+  it('keeps the point of a failover no failback has ended yet', async () => {
+    objects('media-prod', [['media/a', 1, 'COMPLETED']]);
+    const ctx = ctxFor({ memory: { lastFailoverAt: '2025-12-31T00:00:00.000Z', lastFailoverRunId: 'an-earlier-run' } });
+    const run = await runStep(s3WaitReplicated, ctx, { record: 'failover' });
+    expect(run.phases).toEqual([]);
+    expect(run.final.state).toBe('done');
+    expect(ctx.saved.lastFailoverAt).toBe('2025-12-31T00:00:00.000Z');
+  });
+
+  it('records a new point when the last failover was followed by a failback', async () => {
+    objects('media-prod', [['media/a', 1, 'COMPLETED']]);
+    const ctx = ctxFor({ memory: { lastFailoverAt: '2025-12-01T00:00:00.000Z', lastFailbackAt: '2025-12-02T00:00:00.000Z' } });
+    const run = await runStep(s3WaitReplicated, ctx, { record: 'failover' });
+    expect(run.phases).toEqual(['record-failover']);
+  });
+});
