@@ -174,23 +174,24 @@ function decideOne(w: Wanted, obs: Observed, ctx: StepContext): Decision | undef
       return deleteDecision(`association ${id} (${path} ↔ ${repoPath}) is FAILED${why}`);
     }
     case 'MISCONFIGURED': {
-      const repairs = appliedCount(ctx.applied, `repair:${path}#`);
-      const last = lastApplied(ctx.applied, `repair:${path}#`);
-      if (repairs === 0) {
+      // One repair per attempt: after the operator fixed the cause, re-running the step nudges FSx again.
+      const repairPhase = `repair:${path}#a${ctx.attempt}`;
+      const last = lastApplied(ctx.applied, repairPhase);
+      if (!last) {
         return {
           state: 'apply',
-          phase: phaseOf('repair', path, 1),
+          phase: repairPhase,
           reason: `association ${id} (${path}) on ${label} is MISCONFIGURED: re-apply its policies so FSx re-checks it`,
           calls: [planCall('fsx', 'UpdateDataRepositoryAssociation', obs.target, { AssociationId: id, S3: policiesOf(assoc) }, [associationArn(obs.target, obs.fileSystemId)])],
         };
       }
-      if (last && ctx.clock.now() - last.at < REPAIR_GRACE_MS) {
+      if (ctx.clock.now() - last.at < REPAIR_GRACE_MS) {
         return { state: 'waiting', reason: `association ${id} (${path}) on ${label} is still MISCONFIGURED after the repair; FSx re-checks within 15 minutes` };
       }
       return {
         state: 'blocked',
         reason: `association ${id} (${path} ↔ ${repoPath}) on ${label} stays MISCONFIGURED: auto-import/export are stopped`,
-        hint: `Usual causes: FSx lacks access to ${w.bucket.bucket} (bucket policy, KMS key), the bucket's "FSx" event notification was changed or deleted, or another notification overlaps its events. Fix it, then re-run.`,
+        hint: `Usual causes: FSx lacks access to ${w.bucket.bucket} (bucket policy, KMS key), the bucket's "FSx" event notification was changed or deleted, or another notification overlaps its events. Fix it, then re-run: drctl asks FSx to check the association again.`,
       };
     }
     default: {

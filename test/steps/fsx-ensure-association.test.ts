@@ -91,7 +91,7 @@ describe('fsx.ensure-association', () => {
     aws.fsx.on(UpdateDataRepositoryAssociationCommand).resolves({});
     const ctx = ctxFor();
     const run = await runStep(fsxEnsureAssociation, ctx, {}, { pollMs: 5 * 60_000, maxRounds: 6 });
-    expect(run.phases).toEqual(['repair:/data#1']);
+    expect(run.phases).toEqual(['repair:/data#a1']);
     expect(aws.fsx.commandCalls(UpdateDataRepositoryAssociationCommand)[0]?.args[0].input).toMatchObject({ AssociationId: 'dra-1', S3: { AutoImportPolicy: { Events: ['NEW', 'CHANGED', 'DELETED'] } } });
     expect(run.decisions[1]?.state).toBe('waiting');
     expect(run.final.state).toBe('blocked');
