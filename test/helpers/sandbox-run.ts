@@ -8,13 +8,15 @@
  *   expect(h.mutatingRequests().map((r) => r.operation)).toEqual(['DeleteReplicationConfiguration']);
  *   await h.close();
  *
- * - One FakeClock drives the world and the engine. It starts at the real time, because the SDK compares
- *   credential expiry times (set by the sandbox's AssumeRole on the world clock) with Date.now().
+ * - One FakeClock drives the world and the engine. It starts at the real time, so what the SDK reads from
+ *   Date.now() (signing times, credential checks) starts out agreeing with the world.
  * - Every request the sandbox answers is recorded with the router's record (service, operation, account,
  *   region, SDK attempt, status, error code) plus the method, path, query and body, so a test can tell which
  *   mutations were sent, with which parameters, and whether any was sent twice.
  * - SDK retries keep their number of attempts but wait 1 ms instead of real-time backoff (seconds per
  *   throttled call), so fault tests stay fast. The engine's own retries and polls run on the FakeClock.
+ * - SDK clients see credential expiry on the FakeClock too, so a run may wait hours of virtual time: assumed-role
+ *   sessions are renewed as they would be in real time.
  * - The state directory is a fresh temporary directory: re-running with the same harness resumes, like the CLI.
  *
  * Nothing here is specific to a resource type: FSx, S3 and drill tests can use it with their own runbook files and
@@ -30,7 +32,7 @@ import { createAwsGateway } from '../../src/aws/clients.js';
 import type { AwsLayerOptions, DrctlAwsGateway, SandboxConnection } from '../../src/aws/clients.js';
 import { operationInfo } from '../../src/aws/operations.js';
 import { defaultSdkLoader } from '../../src/aws/sdk-loader.js';
-import type { CredentialProvidersModule, SdkClientConstructor, SdkLoader } from '../../src/aws/sdk-loader.js';
+import type { CredentialProvider, CredentialProvidersModule, SdkClientConstructor, SdkLoader } from '../../src/aws/sdk-loader.js';
 import { SANDBOX_POLL_SCALE } from '../../src/cli/run-context.js';
 import { EventBus } from '../../src/engine/events.js';
 import type { RunEvent } from '../../src/engine/events.js';
@@ -194,34 +196,68 @@ export class RecordingHandler {
   }
 }
 
-/** SDK client settings: same attempts, 1 ms between them (the engine's retries still wait on the FakeClock). */
-function withQuickRetries(config: Record<string, unknown> | undefined): Record<string, unknown> {
-  const attempts = typeof config?.maxAttempts === 'number' ? config.maxAttempts : 3;
-  return { ...config, retryStrategy: new ConfiguredRetryStrategy(attempts, 1) };
+/**
+ * An expiry the SDK reads on the virtual clock. The SDK refreshes cached credentials when
+ * `expiration.getTime() - Date.now()` gets small, while the sandbox expires them on the world's FakeClock: this
+ * Date reports "real now + virtual time left", so both agree however far the FakeClock has run ahead.
+ */
+class VirtualExpiry extends Date {
+  constructor(
+    private readonly expiresAt: number,
+    private readonly clock: FakeClock,
+  ) {
+    super(expiresAt);
+  }
+  override getTime(): number {
+    return Date.now() + (this.expiresAt - this.clock.now());
+  }
+  override valueOf(): number {
+    return this.getTime();
+  }
 }
 
-/** The real SDK packages, with every client (and the credential providers' STS clients) retrying quickly. */
-export const quickRetrySdkLoader: SdkLoader = {
-  async loadService(service) {
-    const module = await defaultSdkLoader.loadService(service);
-    const Base = module.Client;
-    const Client = class extends Base {
-      constructor(config: Record<string, unknown>) {
-        super(withQuickRetries(config));
-      }
-    } as SdkClientConstructor;
-    return { Client, command: (operation) => module.command(operation) };
-  },
-  async loadCredentialProviders(): Promise<CredentialProvidersModule> {
-    const providers = await defaultSdkLoader.loadCredentialProviders();
-    return {
-      fromNodeProviderChain: (init) => providers.fromNodeProviderChain(init),
-      fromIni: (init) => providers.fromIni(init),
-      fromTemporaryCredentials: (init) =>
-        providers.fromTemporaryCredentials({ ...init, clientConfig: withQuickRetries(init.clientConfig as Record<string, unknown> | undefined) }),
-    };
-  },
-};
+type Credentials = Awaited<ReturnType<CredentialProvider>>;
+
+function onVirtualClock(credentials: Credentials, clock: FakeClock): Credentials {
+  return credentials.expiration ? { ...credentials, expiration: new VirtualExpiry(credentials.expiration.getTime(), clock) } : credentials;
+}
+
+/** SDK client settings: same attempts, 1 ms between them; credential expiry on the virtual clock. */
+function harnessClientConfig(config: Record<string, unknown> | undefined, clock: FakeClock): Record<string, unknown> {
+  const attempts = typeof config?.maxAttempts === 'number' ? config.maxAttempts : 3;
+  const adjusted: Record<string, unknown> = { ...config, retryStrategy: new ConfiguredRetryStrategy(attempts, 1) };
+  const credentials = config?.credentials;
+  if (typeof credentials === 'function') {
+    const provider = credentials as CredentialProvider;
+    adjusted.credentials = async (options?: Record<string, unknown>) => onVirtualClock(await provider(options), clock);
+  }
+  return adjusted;
+}
+
+/** The real SDK packages, with every client (and the credential providers' STS clients) adjusted for the harness. */
+export function harnessSdkLoader(clock: FakeClock): SdkLoader {
+  return {
+    async loadService(service) {
+      const module = await defaultSdkLoader.loadService(service);
+      const Base = module.Client;
+      const Client = class extends Base {
+        constructor(config: Record<string, unknown>) {
+          super(harnessClientConfig(config, clock));
+        }
+      } as SdkClientConstructor;
+      return { Client, command: (operation) => module.command(operation) };
+    },
+    async loadCredentialProviders(): Promise<CredentialProvidersModule> {
+      const providers = await defaultSdkLoader.loadCredentialProviders();
+      return {
+        fromNodeProviderChain: (init) => providers.fromNodeProviderChain(init),
+        fromIni: (init) => providers.fromIni(init),
+        fromTemporaryCredentials: (init) =>
+          providers.fromTemporaryCredentials({ ...init, clientConfig: harnessClientConfig(init.clientConfig as Record<string, unknown> | undefined, clock) }),
+      };
+    },
+  };
+}
 
 /** Answers every approval with yes (the engine only asks when neither --yes nor --approve covers a gate). */
 const yesPrompter: Prompter = { interactive: false, user: 'tester', confirm: async () => true };
@@ -243,6 +279,7 @@ export async function openSandboxRun(options: SandboxRunOptions = {}): Promise<S
   const dir = await mkdtemp(join(tmpdir(), 'drctl-sandbox-run-'));
   const stateDir = stateDirAt(join(dir, '.drctl'));
   const gateways: DrctlAwsGateway[] = [];
+  const sdkLoader = harnessSdkLoader(clock);
   const runbookName = runbook.name ?? basename(runbookFile, extname(runbookFile));
 
   const observerCredentials = (accountId: string) => {
@@ -306,7 +343,7 @@ export async function openSandboxRun(options: SandboxRunOptions = {}): Promise<S
           onCall: req.onCall,
           sandbox,
           maxAttempts: 3,
-          sdkLoader: quickRetrySdkLoader,
+          sdkLoader,
         };
         const gateway = createAwsGateway(gatewayOptions);
         gateways.push(gateway);
