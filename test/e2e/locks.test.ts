@@ -80,7 +80,7 @@ describe.concurrent('lock held and stale checkpoints (exit 4)', () => {
   it('an interrupted run and a changed runbook: exit 4 with the --new-run hint; --new-run starts over and succeeds', async () => {
     const ws = await workspace();
     // A slow preflight call makes the interruption land before any change: the Ctrl-C arrives while it is in flight.
-    await ws.writeText('slow-preflight.yaml', 'faults:\n  - { kind: latency, ms: 1500, match: { operation: DescribeMountTargets } }\n');
+    await ws.writeText('slow-preflight.yaml', 'faults:\n  - { kind: latency, ms: 3000, match: { operation: DescribeMountTargets } }\n');
     const sandbox = await startSandboxServer(ws, ['--scenario', 'slow-preflight.yaml']);
     try {
       const args = ['failover', '--fs', 'efs-prod', '--sandbox-endpoint', sandbox.url, '--yes', '--output', 'json'];
