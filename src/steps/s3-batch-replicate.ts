@@ -33,6 +33,7 @@ const params = z
       .describe('Replication statuses of the objects to replicate. Default NONE and FAILED (what live replication missed).'),
     createdAfter: z
       .string()
+      .refine((v) => v === 'last-failover' || v === 'none' || !Number.isNaN(Date.parse(v)), 'expected last-failover, none or an ISO 8601 time such as 2026-01-01T00:00:00Z')
       .default('last-failover')
       .describe('`last-failover` (objects created after the last recorded failover, minus 15 minutes for clock skew), `none`, or an ISO 8601 time.')
       .meta({ examples: ['last-failover', 'none', '2026-01-01T00:00:00Z'] }),

@@ -150,3 +150,12 @@ describe('s3.batch-replicate', () => {
     await expect(s3BatchReplicate.apply(ctx, p, obs, 'create:media-dr#g1')).rejects.toMatchObject({ retryable: true, awsErrorName: 'TooManyRequestsException' });
   });
 });
+
+describe('s3.batch-replicate parameters', () => {
+  it('accepts last-failover, none or an ISO time as createdAfter, and nothing else', () => {
+    for (const ok of ['last-failover', 'none', '2026-01-01T00:00:00Z']) expect(s3BatchReplicate.params.safeParse({ createdAfter: ok }).success).toBe(true);
+    const bad = s3BatchReplicate.params.safeParse({ createdAfter: 'yesterday' });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.message).toContain('expected last-failover, none or an ISO 8601 time');
+  });
+});
