@@ -181,6 +181,8 @@ async function attemptStep(
       if (outputs) Object.assign(state.outputs, outputs);
       await deps.persist();
       if (!kind.wait) return { skipped: false, reason: decision.reason };
+      // The apply's own reason is not news: the next waiting line comes from the next observation.
+      lastReason = decision.reason;
     } else if (!kind.wait) {
       // Applied in an earlier attempt whose completion was not recorded (crash right after apply).
       if (phase !== undefined) return { skipped: false, reason: decision.reason };
@@ -200,7 +202,7 @@ async function attemptStep(
         hint: 'Re-run the same command to keep waiting (the run resumes here), or raise the step\'s `timeout:` in the runbook.',
       });
     }
-    if (reason !== lastReason || polls % 10 === 0) {
+    if (reason !== lastReason || (polls > 0 && polls % 10 === 0)) {
       deps.events.emit({ type: 'step.waiting', key: step.key, reason, elapsedMs: elapsed });
       lastReason = reason;
     }
