@@ -30,7 +30,8 @@ const FAILBACK_MUTATIONS = [
 ];
 
 const stepDone = (id: string) => (e: RunEvent) => e.type === 'step.done' && e.key === `${RESOURCE}/${id}`;
-const stepWaiting = (id: string) => (e: RunEvent) => e.type === 'step.waiting' && e.key === `${RESOURCE}/${id}`;
+/** The step has started its change: the engine lets the call finish, records it, then stops. */
+const stepApplying = (id: string) => (e: RunEvent) => e.type === 'step.applying' && e.key === `${RESOURCE}/${id}`;
 
 /** Runs `operation` interrupted at the first event `abortWhen` accepts, then again. */
 async function interruptAndResume(run: SandboxRun, operation: Operation, abortWhen: (e: RunEvent) => boolean, lastStep = false): Promise<void> {
@@ -57,9 +58,9 @@ function expectFailedOver(run: SandboxRun): void {
   expect(lustreFiles(run.world, 'secondary').some((f) => f.startsWith('/data/README.txt='))).toBe(true);
 }
 
-/** Steps that act and then wait for AWS: the interesting moments to be interrupted. */
-const FAILOVER_WAITS = ['export-primary', 'dr-filesystem', 'dr-associations', 'import-dr'];
-const FAILBACK_WAITS = ['export-dr', 'backfill', 'import-primary'];
+/** Steps that create something and then wait for AWS: the interesting moments to be interrupted. */
+const FAILOVER_CREATES = ['export-primary', 'dr-filesystem', 'dr-associations', 'import-dr'];
+const FAILBACK_CREATES = ['export-dr', 'backfill', 'import-primary'];
 
 describe('lustre-prod failover interrupted and resumed', () => {
   it.each(FAILOVER_STEPS)('after step %s is done', async (step) => {
@@ -70,9 +71,9 @@ describe('lustre-prod failover interrupted and resumed', () => {
     expectFailedOver(h);
   });
 
-  it.each(FAILOVER_WAITS)('while step %s is waiting', async (step) => {
+  it.each(FAILOVER_CREATES)('right after step %s sent its change', async (step) => {
     h = await openSandboxRun({ runbookFile: RUNBOOK });
-    await interruptAndResume(h, 'failover', stepWaiting(step));
+    await interruptAndResume(h, 'failover', stepApplying(step));
     expect(mutationsOf(h).sort()).toEqual(FAILOVER_MUTATIONS);
     expectNoMutationTwice(h, 0);
     expectFailedOver(h);
@@ -96,10 +97,10 @@ describe('lustre-prod failback interrupted and resumed', () => {
     expect(lustreFiles(run.world, 'primary')).toContain('/data/dr-write.txt=kept');
   });
 
-  it.each(FAILBACK_WAITS)('while step %s is waiting', async (step) => {
+  it.each(FAILBACK_CREATES)('right after step %s sent its change', async (step) => {
     const { run, since } = await failedOver();
     h = run;
-    await interruptAndResume(run, 'failback', stepWaiting(step));
+    await interruptAndResume(run, 'failback', stepApplying(step));
     expect(mutationsOf(run, since).sort()).toEqual(FAILBACK_MUTATIONS);
     expectNoMutationTwice(run, since);
     expect(lustreFiles(run.world, 'primary')).toContain('/data/dr-write.txt=kept');
