@@ -8,6 +8,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AwsGateway, Target } from '../aws/types.js';
 import type { Resource, Side } from '../runbook/schema.js';
+import type { FsxLustreResource } from '../runbook/resources/fsx-lustre.js';
 import type { SandboxDataPlane } from './sandbox-data-plane.js';
 
 export const CANARY_DIR = '.drctl-canary';
@@ -115,4 +116,40 @@ export function resolveCanary(resource: Resource, side: Side, env: CanaryEnviron
   if (!env.sandbox) return { unavailable: `Lustre canaries need the file system mounted on the drill host; run the drill against the sandbox or add an exec step` };
   if (!fileSystemId || !association) return { unavailable: `the ${side} Lustre file system is not known yet (pilot light not created)` };
   return { store: sandboxFileCanary(env.sandbox, 'fsx', fileSystemId, target.accountId, target.region, association.fileSystemPath.replace(/\/$/, '')) };
+}
+
+/**
+ * Where a canary written on the primary Lustre shows up before any failover: exported (auto-export) to the primary
+ * bucket, replicated with its key to the DR bucket — the copy a failover imports into the DR Lustre. Undefined
+ * `store` when auto-export of new files is off: then only the failover's export task moves it.
+ */
+export function lustreDrBucketCanary(resource: FsxLustreResource, env: CanaryEnvironment): { store: CanaryStore; route: string } | { unavailable: string; route: string } {
+  const primary = resource.primary.associations[0];
+  const secondary = resource.secondary.associations.find((a) => a.fileSystemPath === primary?.fileSystemPath) ?? resource.secondary.associations[0];
+  const route = lustreCanaryRoute(resource);
+  if (!primary || !secondary) return { unavailable: 'the runbook declares no data repository association on one side', route };
+  if (!primary.autoExport.includes('NEW')) {
+    return { unavailable: `${primary.fileSystemPath} on the primary does not auto-export new files: the canary reaches S3 only with the failover's export`, route };
+  }
+  const target = env.target('secondary');
+  // Replication keeps keys: the DR bucket holds the canary under the primary association's prefix.
+  return { store: s3Canary(env.aws, { ...target, region: secondary.region ?? target.region }, secondary.bucket, primary.prefix), route };
+}
+
+/** The way a canary travels from the primary to the DR copy, for the RPO's source in reports. */
+export function canaryRoute(resource: Resource): string {
+  if (resource.type === 'fsx-lustre') return lustreCanaryRoute(resource);
+  if (resource.type === 's3') {
+    const prefix = resource.replication.prefix ?? '';
+    return `s3://${resource.primary.bucket}/${prefix} → replication → s3://${resource.secondary.bucket}/${prefix}`;
+  }
+  return `EFS ${resource.primary.fileSystemId} → replication → EFS ${resource.secondary.fileSystemId}`;
+}
+
+function lustreCanaryRoute(resource: FsxLustreResource): string {
+  const primary = resource.primary.associations[0];
+  const secondary = resource.secondary.associations.find((a) => a.fileSystemPath === primary?.fileSystemPath) ?? resource.secondary.associations[0];
+  const primaryFs = resource.primary.fileSystemId ?? 'the primary Lustre';
+  const prefix = primary?.prefix ?? '';
+  return `Lustre ${primaryFs}:${primary?.fileSystemPath ?? '/'} → export → s3://${primary?.bucket ?? '?'}/${prefix} → replication → s3://${secondary?.bucket ?? '?'}/${prefix} (the DR bucket) → import at failover → DR Lustre ${secondary?.fileSystemPath ?? '/'}`;
 }

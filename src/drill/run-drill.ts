@@ -8,18 +8,21 @@
 import type { DrillCheck, DrillPhase, DrillRecord } from '../report/run-report/types.js';
 import { DRILL_RECORD_SCHEMA_VERSION } from '../report/run-report/types.js';
 import { readDrillRecord, writeDrillRecord } from '../report/run-report/drill-record.js';
-import { ExitCode } from '../errors.js';
+import { DrctlError, ExitCode, InterruptedError, RefusedError } from '../errors.js';
+import { AwsCallError } from '../aws/errors.js';
 import { readAllCheckpoints, readCheckpoint } from '../engine/checkpoint.js';
 import type { Checkpoint } from '../engine/checkpoint.js';
 import { newRunId, runOperation } from '../engine/run.js';
 import type { RunOutcome, RunRequest } from '../engine/run.js';
 import { resolveTarget } from '../engine/plan.js';
 import type { AwsGateway } from '../aws/types.js';
-import type { Side } from '../runbook/schema.js';
+import type { Resource, Side } from '../runbook/schema.js';
 import { renderDuration } from '../util/duration.js';
-import { resolveCanary } from './canary.js';
-import type { CanaryStore } from './canary.js';
-import { planMeasurement } from './measure.js';
+import { canaryRoute, lustreDrBucketCanary, resolveCanary } from './canary.js';
+import type { CanaryEnvironment, CanaryStore } from './canary.js';
+import { canaryTravelOf, planMeasurement } from './measure.js';
+import type { CanaryTravel } from './measure.js';
+import { drillCalls } from './iam-calls.js';
 import type { SandboxDataPlane } from './sandbox-data-plane.js';
 import { readdir } from 'node:fs/promises';
 import { planIamPolicies } from '../iam/policy.js';
@@ -85,12 +88,20 @@ export async function runDrill(req: DrillRequest): Promise<DrillOutcome> {
 class DrillSession {
   private aws: AwsGateway | undefined;
   private failover: Checkpoint | undefined;
-  private readonly canaryLag = new Map<string, number>();
+  private readonly canaryTravel = new Map<string, CanaryTravel>();
+  /** Set when readiness failed because the primary region did not answer at all. */
+  private unreachableRegion: string | undefined;
 
   constructor(
     private readonly req: DrillRequest,
     private readonly record: DrillRecord,
-  ) {}
+  ) {
+    // A resumed drill does not write its canary again: keep what the earlier attempt measured.
+    for (const m of record.drill.measurements) {
+      const travel = canaryTravelOf(m);
+      if (travel) this.canaryTravel.set(m.resource, travel);
+    }
+  }
 
   private get canaryName(): string {
     return `${this.record.runId}.txt`;
@@ -125,7 +136,7 @@ class DrillSession {
     try {
       result = await body();
     } catch (err) {
-      result = { ok: false, detail: (err as Error).message, exitCode: ExitCode.stepFailed, status: 'failed' };
+      result = phaseFailure(err);
     }
     phase.endedAt = new Date(this.req.clock.now()).toISOString();
     phase.outcome = result.ok ? 'ok' : 'failed';
@@ -140,9 +151,7 @@ class DrillSession {
     return this.aws;
   }
 
-  private async canary(resource: string, side: Side): Promise<CanaryStore | string> {
-    const spec = this.req.runbook.filesystems[resource];
-    if (!spec) return `unknown resource ${resource}`;
+  private async canaryEnvironment(resource: string, spec: Resource): Promise<CanaryEnvironment> {
     const learned = (s: Side) => {
       for (const step of this.failover?.steps ?? []) {
         const id = step.resource === resource ? step.outputs[`${s}FileSystemId`] ?? (s === 'secondary' ? step.outputs.fileSystemId : undefined) : undefined;
@@ -150,21 +159,41 @@ class DrillSession {
       }
       return undefined;
     };
-    const resolved = resolveCanary(spec, side, {
+    return {
       aws: await this.gateway(),
       ...(this.req.sandbox ? { sandbox: this.req.sandbox } : {}),
       target: (s) => resolveTarget(this.req.runbook, spec, s),
       learnedFileSystemId: learned,
-    });
+    };
+  }
+
+  private async canary(resource: string, side: Side): Promise<CanaryStore | string> {
+    const spec = this.req.runbook.filesystems[resource];
+    if (!spec) return `unknown resource ${resource}`;
+    const resolved = resolveCanary(spec, side, await this.canaryEnvironment(resource, spec));
     return 'store' in resolved ? resolved.store : resolved.unavailable;
   }
 
-  /** Polls until the named file holds the expected content; returns the elapsed time or undefined on timeout. */
-  private async waitFor(store: CanaryStore, name: string, content: string): Promise<number | undefined> {
+  /**
+   * Where the primary's canary is looked for before the failover: the DR side — or, for Lustre, the DR bucket the
+   * failover imports from (a pilot-light DR file system does not exist yet).
+   */
+  private async replicaCanary(resource: string): Promise<CanaryStore | string> {
+    const spec = this.req.runbook.filesystems[resource];
+    if (spec?.type !== 'fsx-lustre') return this.canary(resource, 'secondary');
+    const resolved = lustreDrBucketCanary(spec, await this.canaryEnvironment(resource, spec));
+    return 'store' in resolved ? resolved.store : resolved.unavailable;
+  }
+
+  /**
+   * Polls until the named file holds the expected content (any content when `content` is undefined); returns the
+   * elapsed time or undefined on timeout.
+   */
+  private async waitFor(store: CanaryStore, name: string, content: string | undefined): Promise<number | undefined> {
     const started = this.req.clock.now();
     for (;;) {
       const found = await store.read(name).catch(() => undefined);
-      if (found === content) return this.req.clock.now() - started;
+      if (found !== undefined && (content === undefined || found === content)) return this.req.clock.now() - started;
       if (this.req.clock.now() - started > this.req.canaryTimeoutMs) return undefined;
       await this.req.clock.sleep(this.req.canaryPollMs, this.req.signal);
     }
@@ -203,13 +232,11 @@ class DrillSession {
   }
 
   private async phases(fsFlags: string): Promise<PhaseResult> {
-    const readiness = await this.phase('readiness', async () => {
-      const plan = await runOperation({ ...this.req, operation: 'failover', flags: { ...this.req.flags, dryRun: true } });
-      if (plan.exitCode === ExitCode.ok) return { ok: true, detail: 'failover preflight passes' };
-      return { ok: false, detail: 'not ready: the failover plan would refuse (see the plan above)', exitCode: plan.exitCode, status: plan.exitCode === ExitCode.refused ? 'refused' : 'failed' };
-    });
+    const readiness = await this.phase('readiness', () => this.readiness());
     if (!readiness.ok) {
-      this.record.drill.restoreHint = 'Nothing was changed. Fix what the readiness check reported, then run the drill again.';
+      this.record.drill.restoreHint = this.unreachableRegion
+        ? `Nothing was changed. A drill needs both regions: run it again once ${this.unreachableRegion} answers. If the primary region is really down, this is an outage, not a drill: fail over with \`drctl failover ${fsFlags} --primary-unavailable\`.`
+        : 'Nothing was changed. Fix what the readiness check reported, then run the drill again.';
       return readiness;
     }
 
@@ -222,19 +249,20 @@ class DrillSession {
         }
         const content = `drctl drill ${this.record.runId} canary for ${resource}, written ${new Date(this.req.clock.now()).toISOString()}\n`;
         await primary.write(this.canaryName, content);
-        const type = this.req.runbook.filesystems[resource]?.type;
-        // Lustre canaries reach the DR file system only through the failover's import: checked after failover.
-        if (type === 'fsx-lustre') continue;
-        const secondary = await this.canary(resource, 'secondary');
-        if (typeof secondary === 'string') continue;
-        const lag = await this.waitFor(secondary, this.canaryName, content);
+        const spec = this.req.runbook.filesystems[resource];
+        const replica = await this.replicaCanary(resource);
+        if (!spec || typeof replica === 'string') {
+          this.note(`the canary of ${resource} is not followed before the failover: ${typeof replica === 'string' ? replica : 'unknown resource'}`);
+          continue;
+        }
+        const lag = await this.waitFor(replica, this.canaryName, content);
         this.check({
           name: 'canary replicated before failover',
           resource,
           ok: lag !== undefined,
-          detail: lag === undefined ? `not on ${secondary.where} after ${renderDuration(this.req.canaryTimeoutMs)}` : `reached ${secondary.where} in ${renderDuration(lag)}`,
+          detail: lag === undefined ? `not on ${replica.where} after ${renderDuration(this.req.canaryTimeoutMs)}` : `reached ${replica.where} in ${renderDuration(lag)}`,
         });
-        if (lag !== undefined) this.canaryLag.set(resource, lag);
+        if (lag !== undefined) this.canaryTravel.set(resource, { lagMs: lag, route: canaryRoute(spec) });
       }
       return { ok: true };
     });
@@ -264,6 +292,34 @@ class DrillSession {
     return this.phase('cleanup', () => this.cleanup());
   }
 
+  /** The failover's plan must pass. Its refusals (or the error that stopped it) become the phase's detail. */
+  private async readiness(): Promise<PhaseResult> {
+    const problems: string[] = [];
+    const stop = this.req.bus.subscribe((e) => {
+      if (e.type === 'step.planned' && e.state === 'blocked') problems.push(`${e.key} would refuse: ${e.reason.replace(/^would refuse: /, '')}`);
+      if (e.type === 'step.failed') problems.push(`${e.key} could not be observed: ${e.error.message}`);
+    });
+    let plan: RunOutcome;
+    try {
+      plan = await runOperation({ ...this.req, operation: 'failover', flags: { ...this.req.flags, dryRun: true } });
+    } catch (err) {
+      this.unreachableRegion = unreachablePrimaryRegion(err, this.req);
+      const failure = phaseFailure(err);
+      if (this.unreachableRegion) failure.detail = `not ready: the primary region ${this.unreachableRegion} did not answer (${(err as Error).message})`;
+      this.check({ name: 'ready for failover', ok: false, detail: failure.detail });
+      return failure;
+    } finally {
+      stop();
+    }
+    if (plan.exitCode === ExitCode.ok) {
+      this.check({ name: 'ready for failover', ok: true, detail: 'every check of the failover plan passes' });
+      return { ok: true, detail: 'failover preflight passes' };
+    }
+    const detail = `not ready: ${problems.length > 0 ? problems.join('; ') : `the failover plan ended ${plan.status}`}`;
+    this.check({ name: 'ready for failover', ok: false, detail });
+    return { ok: false, detail, exitCode: plan.exitCode, status: plan.exitCode === ExitCode.refused ? 'refused' : 'failed' };
+  }
+
   private async findChild(operation: string): Promise<Checkpoint | undefined> {
     for (const id of this.record.childRunIds) {
       const cp = await readCheckpoint(this.req.stateDir, id);
@@ -279,14 +335,20 @@ class DrillSession {
         this.note(`DR side of ${resource} not verified: ${secondary}`);
         continue;
       }
-      const primaryCanary = await secondary.read(this.canaryName).catch(() => undefined);
-      const type = this.req.runbook.filesystems[resource]?.type;
-      if (type === 'fsx-lustre' && primaryCanary === undefined) {
-        const waited = await this.waitFor(secondary, this.canaryName, (await this.primaryCanaryContent(resource)) ?? '');
-        if (waited !== undefined) this.canaryLag.set(resource, waited);
+      const spec = this.req.runbook.filesystems[resource];
+      if (spec?.type === 'fsx-lustre') {
+        // The failover imported the DR bucket into the DR Lustre: the canary must have come all the way.
+        const waited = await this.waitFor(secondary, this.canaryName, await this.primaryCanaryContent(resource).catch(() => undefined));
+        this.check({
+          name: 'canary present on the DR side after failover',
+          resource,
+          ok: waited !== undefined,
+          detail: waited !== undefined ? `found on ${secondary.where}${waited > 0 ? ` ${renderDuration(waited)} after the failover` : ''}, by way of ${canaryRoute(spec)}` : `missing on ${secondary.where} ${renderDuration(this.req.canaryTimeoutMs)} after the failover`,
+        });
+      } else {
+        const arrived = await secondary.read(this.canaryName).catch(() => undefined);
+        this.check({ name: 'canary present on the DR side after failover', resource, ok: arrived !== undefined, detail: arrived !== undefined ? `found on ${secondary.where}` : `missing on ${secondary.where}` });
       }
-      const arrived = await secondary.read(this.canaryName).catch(() => undefined);
-      this.check({ name: 'canary present on the DR side after failover', resource, ok: arrived !== undefined, detail: arrived !== undefined ? `found on ${secondary.where}` : `missing on ${secondary.where}` });
       const probe = `drctl drill ${this.record.runId}: written on the DR side of ${resource} while it was active\n`;
       let writable = true;
       let detail = `wrote and read back ${this.probeName} on ${secondary.where}`;
@@ -356,13 +418,30 @@ class DrillSession {
     this.record.drill.measurements = this.req.resources.map((name) => {
       const spec = this.req.runbook.filesystems[name];
       if (!spec) throw new Error(`unknown resource ${name}`);
-      return planMeasurement(name, spec, this.failover, this.canaryLag.get(name));
+      return planMeasurement(name, spec, this.failover, this.canaryTravel.get(name));
     });
     for (const m of this.record.drill.measurements) {
       if (m.rtoMs !== undefined) this.check({ name: 'RTO within target', resource: m.resource, ok: m.rtoMs <= m.rtoTargetMs, detail: `measured ${renderDuration(m.rtoMs)}, target ${renderDuration(m.rtoTargetMs)}` });
       if (m.rpoMs !== undefined) this.check({ name: 'RPO within target', resource: m.resource, ok: m.rpoMs <= m.rpoTargetMs, detail: `measured ${renderDuration(m.rpoMs)} (${m.rpoSource}), target ${renderDuration(m.rpoTargetMs)}` });
     }
   }
+}
+
+/** A phase that threw: the error's message and what to do (its hint), and the exit code it stands for. */
+function phaseFailure(err: unknown): Extract<PhaseResult, { ok: false }> {
+  if (!(err instanceof DrctlError)) return { ok: false, detail: (err as Error).message, exitCode: ExitCode.stepFailed, status: 'failed' };
+  const status = err instanceof RefusedError ? 'refused' : err instanceof InterruptedError ? 'interrupted' : 'failed';
+  return { ok: false, detail: err.hint ? `${err.message} — ${err.hint}` : err.message, exitCode: err.exitCode, status };
+}
+
+/** The primary region of a selected resource when `err` says it did not answer at all (no HTTP response). */
+function unreachablePrimaryRegion(err: unknown, req: DrillRequest): string | undefined {
+  if (!(err instanceof AwsCallError) || !err.retryable || err.httpStatus !== undefined) return undefined;
+  const primaries = req.resources.flatMap((name) => {
+    const spec = req.runbook.filesystems[name];
+    return spec ? [resolveTarget(req.runbook, spec, 'primary').region] : [];
+  });
+  return primaries.includes(err.region) ? err.region : undefined;
 }
 
 /** --dry-run: readiness only. Identity, observed state and both plans; nothing changes. */
@@ -373,15 +452,32 @@ async function runReadiness(req: DrillRequest): Promise<DrillOutcome> {
   const failback = await runOperation({ ...req, operation: 'failback', parentRunId: record.runId, planAfter: 'failover' });
   record.childRunIds.push(failover.runId, failback.runId);
   // The permissions those plans need, derived from the same step declarations (docs: drctl iam-policy).
-  for (const account of planIamPolicies(req.runbook, req.resources)) {
+  for (const account of planIamPolicies(req.runbook, req.resources, { extraCalls: drillCalls(req.runbook, req.resources) })) {
     const actions = [...new Set(account.policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])))].sort();
     req.bus.emit({ type: 'note', message: `IAM actions needed in account ${account.account} (${account.accountId}): ${actions.join(', ')} — full policy: drctl iam-policy ${req.resources.map((r) => `--fs ${r}`).join(' ')}` });
   }
-  const ready = failover.exitCode === ExitCode.ok;
-  record.drill.phases.push({ name: 'readiness', startedAt, endedAt: new Date(req.clock.now()).toISOString(), outcome: ready ? 'ok' : 'failed', detail: ready ? 'ready: every failover check passes' : 'not ready: see the refusals in the failover plan' });
-  record.drill.checks.push({ name: 'ready for failover', ok: ready, detail: ready ? 'roles assumable, account ids verified, resources in the expected state, lag within RPO' : `failover plan ${failover.status}` });
-  record.status = ready ? 'succeeded' : failover.exitCode === ExitCode.refused ? 'refused' : 'failed';
+  const verdict = readinessVerdict(failover);
+  record.drill.phases.push({ name: 'readiness', startedAt, endedAt: new Date(req.clock.now()).toISOString(), outcome: verdict.ready ? 'ok' : 'failed', detail: verdict.detail });
+  record.drill.checks.push({ name: 'ready for failover', ok: verdict.ready, detail: verdict.detail });
+  req.bus.emit({ type: 'note', message: `drill readiness: ${verdict.ready ? 'READY' : 'NOT READY'}: ${verdict.detail}` });
+  record.status = verdict.ready ? 'succeeded' : verdict.exitCode === ExitCode.refused ? 'refused' : 'failed';
   record.finishedAt = new Date(req.clock.now()).toISOString();
   await writeDrillRecord(req.stateDir, record);
-  return { runId: record.runId, status: record.status, exitCode: failover.exitCode, record };
+  return { runId: record.runId, status: record.status, exitCode: verdict.exitCode, record };
+}
+
+/**
+ * Ready means: the failover plan passes every check AND would actually fail something over. A resource already
+ * failed over passes its checks with nothing to change — it is not ready for a drill until it is failed back.
+ */
+export function readinessVerdict(failover: RunOutcome): { ready: boolean; exitCode: number; detail: string } {
+  const planned = failover.planned;
+  if (failover.exitCode !== ExitCode.ok || !planned) {
+    const why = planned?.refusals.length ? planned.refusals.join('; ') : `failover plan ${failover.status}`;
+    return { ready: false, exitCode: failover.exitCode === ExitCode.ok ? ExitCode.stepFailed : failover.exitCode, detail: `not ready: ${why}` };
+  }
+  if (planned.wouldChange.length === 0) {
+    return { ready: false, exitCode: ExitCode.refused, detail: 'not ready: the failover would change nothing — the resources are already failed over (run failback first)' };
+  }
+  return { ready: true, exitCode: ExitCode.ok, detail: 'ready: roles assumable, account ids verified, every failover check passes (state, replication, lag within RPO)' };
 }

@@ -91,8 +91,20 @@ export async function readAllCheckpoints(dir: StateDir): Promise<Checkpoint[]> {
 
 const FINISHED: ReadonlySet<CheckpointStatus> = new Set(['succeeded', 'abandoned']);
 
+/** A run that may be resumed: neither succeeded nor abandoned. */
 export function isUnfinished(cp: Checkpoint): boolean {
   return !FINISHED.has(cp.status);
+}
+
+/**
+ * Whether an unfinished run stands in the way of a *different* operation: it was cut short (running,
+ * interrupted), waits at a gate (declined), or changed something. A run refused or failed before changing
+ * anything leaves nothing half-done: it can be resumed by the same command, but blocks nobody else.
+ */
+export function holdsChanges(cp: Checkpoint): boolean {
+  if (!isUnfinished(cp)) return false;
+  if (cp.status === 'running' || cp.status === 'interrupted' || cp.status === 'declined') return true;
+  return cp.steps.some((s) => s.applied.length > 0);
 }
 
 /** The newest unfinished run of a runbook, if any. */

@@ -16,6 +16,10 @@ import { isRetryableError, planRetryDelay } from './retry.js';
 export interface DryRunResult {
   /** true when a preflight or safety check would refuse. */
   refused: boolean;
+  /** What would refuse, `<step>: <reason>`, for summaries. */
+  refusals: string[];
+  /** Steps that would change something in AWS (apply decisions with calls). */
+  wouldChange: string[];
   failed: boolean;
   decisions: Array<{ key: string; decision: Decision | { state: 'after'; upstream: string[] } | { state: 'skipped'; reason: string } }>;
 }
@@ -28,7 +32,7 @@ export async function planDryRun(deps: ContextDeps & { plan: Plan; checkpoint: C
   const pending = new Set<string>();
   // Resources whose procedure a step found already complete: their later steps are shown as skipped.
   const settled = new Map<string, string>();
-  const result: DryRunResult = { refused: false, failed: false, decisions: [] };
+  const result: DryRunResult = { refused: false, refusals: [], wouldChange: [], failed: false, decisions: [] };
   for (const step of orderSteps(deps.plan.steps)) {
     const kind = findStepKind(step.kind);
     if (!kind) continue;
@@ -63,12 +67,14 @@ export async function planDryRun(deps: ContextDeps & { plan: Plan; checkpoint: C
       // Gates and local commands change nothing in AWS: what follows them can still be observed as it is now.
       const dctx = describeContextFor(deps.runbook, step.resource, deps.operation, deps.flags);
       if (!(decision.state === 'apply' && kind.calls(step.params, dctx).length === 0)) pending.add(step.key);
+      if (decision.state === 'apply' && decision.calls.length > 0) result.wouldChange.push(step.key);
       if (decision.state === 'apply') {
         deps.events.emit({ type: 'step.planned', key: step.key, reason: decision.reason, calls: decision.calls, afterPending: false, state: 'apply' });
       } else if (decision.state === 'waiting') {
         deps.events.emit({ type: 'step.planned', key: step.key, reason: `in progress, would wait: ${decision.reason}`, calls: [], afterPending: false, state: 'waiting' });
       } else {
         result.refused = true;
+        result.refusals.push(`${step.key}: ${decision.reason}`);
         deps.events.emit({ type: 'step.planned', key: step.key, reason: `would refuse: ${decision.reason} (${decision.hint})`, calls: [], afterPending: false, state: 'blocked' });
       }
     } catch (err) {

@@ -11,7 +11,7 @@ import type { Runbook } from '../runbook/schema.js';
 import type { Clock } from '../util/clock.js';
 import type { Outputs, Prompter, ResourceMemory, RunFlags } from '../steps/types.js';
 import type { Checkpoint, RunActor, StepState } from './checkpoint.js';
-import { findUnfinishedRun, sameSelection, writeCheckpoint } from './checkpoint.js';
+import { findUnfinishedRun, holdsChanges, sameSelection, writeCheckpoint } from './checkpoint.js';
 import type { EventBus, RunStatus } from './events.js';
 import { acquireLock } from './lock.js';
 import type { HeldLock } from './lock.js';
@@ -22,6 +22,7 @@ import type { StateDir } from './state-dir.js';
 import { currentStepKey, executePlan, outputsByStep, toEventError } from './execute.js';
 import type { ExecuteResult } from './execute.js';
 import { planDryRun } from './dry-run.js';
+import type { DryRunResult } from './dry-run.js';
 import type { ContextDeps } from './step-context.js';
 
 export interface GatewayRequest {
@@ -64,6 +65,8 @@ export interface RunOutcome {
   checkpoint?: Checkpoint;
   failures: ExecuteResult['failures'];
   resumed: boolean;
+  /** Dry runs: what was observed and decided. */
+  planned?: DryRunResult;
 }
 
 const EXIT_BY_STATUS: Record<RunStatus, number> = {
@@ -171,11 +174,12 @@ async function runDry(req: RunRequest, plan: Plan): Promise<RunOutcome> {
   mkdirSync(dirname(journal), { recursive: true });
   const unsubscribe = req.bus.subscribe((event) => appendFileSync(journal, `${JSON.stringify(event)}\n`));
   emitStarted(req, plan, false);
+  let planned: DryRunResult | undefined;
   const finish = (status: RunStatus, message?: string): RunOutcome => {
     const exitCode = EXIT_BY_STATUS[status];
     req.bus.emit({ type: 'run.finished', status, exitCode, durationMs: req.clock.now() - started, ...(message ? { message } : {}) });
     unsubscribe();
-    return { runId, status, exitCode, plan, failures: [], resumed: false };
+    return { runId, status, exitCode, plan, failures: [], resumed: false, ...(planned ? { planned } : {}) };
   };
   const checkpoint = blankCheckpoint(req, runId, plan);
   const memory = new Map<string, ResourceMemory>();
@@ -183,8 +187,8 @@ async function runDry(req: RunRequest, plan: Plan): Promise<RunOutcome> {
   try {
     const aws = await req.createGateway({ runId, dryRun: true, deniedTargets: deniedTargets(req), onCall: onCallFor(req) });
     if (!req.planAfter) await verifyAccounts(req, aws, plan);
-    const result = await planDryRun({ ...contextDeps(req, runId, aws, checkpoint, memory, new Set()), plan, checkpoint, ...(req.planAfter ? { assumeAfter: req.planAfter } : {}) });
-    if (result.refused) return finish('refused', 'a preflight or safety check would refuse: see the plan above');
+    const result = (planned = await planDryRun({ ...contextDeps(req, runId, aws, checkpoint, memory, new Set()), plan, checkpoint, ...(req.planAfter ? { assumeAfter: req.planAfter } : {}) }));
+    if (result.refused) return finish('refused', `a preflight or safety check would refuse: ${result.refusals.join('; ')}`);
     if (result.failed) return finish('failed', 'some steps could not be observed: see the errors above');
     return finish('planned');
   } catch (err) {
@@ -218,6 +222,11 @@ function blankCheckpoint(req: RunRequest, runId: string, plan: Plan): Checkpoint
 async function resumeOrStart(req: RunRequest, plan: Plan): Promise<{ checkpoint: Checkpoint; resumed: boolean }> {
   const unfinished = await findUnfinishedRun(req.stateDir, req.runbookName);
   const fsFlags = req.resources.map((r) => `--fs ${r}`).join(' ');
+  if (unfinished && !req.newRun && !sameSelection(unfinished, req.operation, req.resources, req.flags.mode) && !holdsChanges(unfinished)) {
+    // Refused or failed before changing anything: nothing to finish, so it does not stand in the way.
+    await writeCheckpoint(req.stateDir, { ...unfinished, status: 'abandoned', updatedAt: new Date(req.clock.now()).toISOString() });
+    return { checkpoint: blankCheckpoint(req, newRunId(req.clock, req.operation), plan), resumed: false };
+  }
   if (unfinished && !req.newRun) {
     if (!sameSelection(unfinished, req.operation, req.resources, req.flags.mode)) {
       const theirs = `${unfinished.operation}${unfinished.operation === 'failback' ? ` --mode ${unfinished.mode}` : ''} ${unfinished.resources.map((r) => `--fs ${r}`).join(' ')}`;

@@ -54,7 +54,10 @@ export function buildStepContext(deps: ContextDeps, step: PlannedStep, state: St
     flags: deps.flags,
     prompter: deps.prompter,
     outputs: deps.outputsOf(step.resource),
-    memory: deps.memoryOf(step.resource),
+    // Live: a fact remembered earlier in this attempt is visible at once.
+    get memory() {
+      return deps.memoryOf(step.resource);
+    },
     remember: (update) => deps.remember(step.resource, update),
     token: (suffix, maxLength = 64) => planToken(deps.runId, step.key, suffix, maxLength),
     events: deps.events,

@@ -76,6 +76,10 @@ export function decideEfsReplicating(obs: EfsCheckObserved, ctx: StepContext): R
 
   const notes: string[] = [];
   const acceptedWhileDown = ['PAUSED', 'PAUSING', 'ERROR'];
+  if (replication.status === 'DELETING') {
+    // An earlier failover (perhaps abandoned with --new-run) already asked for the deletion: promote waits for it.
+    return { state: 'done', reason: `replication ${renderReplication(replication)} is being deleted: a promotion is already under way; the promote step waits for it`, outputs: { replicationStatus: replication.status, promotionUnderWay: true } };
+  }
   if (replication.status !== 'ENABLED') {
     if (ctx.flags.primaryUnavailable && acceptedWhileDown.includes(replication.status)) {
       notes.push(`replication is ${replication.status} (accepted: the primary is marked unavailable)`);
@@ -127,8 +131,10 @@ function blockedWithoutReplication(obs: EfsCheckObserved, ctx: StepContext): Ret
     return { state: 'blocked', reason: `no replication ${primary.fileSystemId} → ${secondary.fileSystemId}; found instead: ${others.map(renderReplication).join('; ')}`, hint: 'Fix the file system ids in the runbook, or clear the other configuration before failing over.' };
   }
   if (obs.secondaryFs?.protection === 'ENABLED') {
+    // The failover's goal already holds. Not `procedureDone`: steps after the promotion (remount, DNS) may not
+    // have run, so they run again; the promotion itself will find nothing to do.
     const when = ctx.memory.lastFailoverAt ? ` (drctl failed it over at ${ctx.memory.lastFailoverAt})` : '';
-    return { state: 'blocked', reason: `${nameOf(secondary)} is not a replication destination and is writable: ${ctx.resourceName} looks already failed over${when}`, hint: `Nothing to fail over. To return to the primary run \`drctl failback --fs ${ctx.resourceName}\`.` };
+    return { state: 'done', reason: `${nameOf(secondary)} is not a replication destination and is writable: ${ctx.resourceName} is already failed over${when}`, outputs: { alreadyFailedOver: true } };
   }
   return { state: 'blocked', reason: `no replication configuration ${primary.fileSystemId} → ${secondary.fileSystemId} was found`, hint: 'Create the replication (primary → secondary) and wait for its initial sync before relying on failover; check the file system ids in the runbook.' };
 }

@@ -181,8 +181,17 @@ describe('runOperation', () => {
     expect(runs.find((r) => r.runId === first.runId)?.status).toBe('abandoned');
   });
 
+  it('a run that failed before changing anything blocks nobody', async () => {
+    world.failures['fs-a-one'] = [new Error('AccessDenied')];
+    const first = await runOperation(request(fakeRunbook(['fs-a'])));
+    expect(first.exitCode).toBe(1);
+    const other = await runOperation(request(fakeRunbook(['fs-a']), { operation: 'failback' }));
+    expect(other.exitCode).toBe(0);
+    expect(world.mutations).toEqual(['fs-a-back']);
+  });
+
   it('refuses a different operation while another run is unfinished', async () => {
-    world.failures['fs-a-one'] = [new Error('boom')];
+    world.failures['fs-a-two'] = [new Error('boom')];
     await runOperation(request(fakeRunbook(['fs-a'])));
     const err = await runOperation(request(fakeRunbook(['fs-a']), { operation: 'failback' })).catch((e: unknown) => e);
     expect((err as LockError).code).toBe('unfinished-run');

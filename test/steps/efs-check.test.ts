@@ -99,14 +99,23 @@ describe('efs.check (replicating)', () => {
     expect(decision.reason).toContain('no available mount target in us-west-2c');
   });
 
-  it('says the resource is already failed over when the DR side is writable and in no replication', async () => {
+  it('passes when the resource is already failed over (DR writable, in no replication), so a re-run finishes the later steps', async () => {
     aws.replications = [];
     aws.fs(EFS_SECONDARY_ID).protection = 'ENABLED';
     const { decision } = await check('replicating', { memory: { lastFailoverAt: '2025-12-31T22:00:00.000Z' } });
-    expect(decision.state).toBe('blocked');
-    if (decision.state !== 'blocked') return;
-    expect(decision.reason).toContain('looks already failed over (drctl failed it over at 2025-12-31T22:00:00.000Z)');
-    expect(decision.hint).toContain('drctl failback --fs efs-prod');
+    expect(decision.state).toBe('done');
+    if (decision.state !== 'done') return;
+    expect(decision.reason).toContain('is already failed over (drctl failed it over at 2025-12-31T22:00:00.000Z)');
+    expect(decision.outputs).toMatchObject({ alreadyFailedOver: true });
+    expect(decision.procedureDone).toBeUndefined();
+  });
+
+  it('passes while the replication is DELETING (a promotion under way), so promote can wait for it', async () => {
+    aws.replications = [replication('primary-to-secondary', 'DELETING', new Date(NOW - 60_000))];
+    const { decision } = await check('replicating');
+    expect(decision.state).toBe('done');
+    if (decision.state !== 'done') return;
+    expect(decision.reason).toContain('promotion is already under way');
   });
 
   it('with --primary-unavailable only calls the DR side and accepts a PAUSED replication', async () => {
