@@ -6,14 +6,12 @@
  * With --dry-run it is a readiness check that changes nothing (exit 0 ready, 3 not ready).
  */
 import type { DrillCheck, DrillPhase, DrillRecord } from '../report/run-report/types.js';
-import { DRILL_RECORD_SCHEMA_VERSION } from '../report/run-report/types.js';
-import { readDrillRecord, writeDrillRecord } from '../report/run-report/drill-record.js';
-import { DrctlError, ExitCode, InterruptedError, RefusedError } from '../errors.js';
-import { AwsCallError } from '../aws/errors.js';
+import { writeDrillRecord } from '../report/run-report/drill-record.js';
+import { ExitCode } from '../errors.js';
 import { readAllCheckpoints, readCheckpoint } from '../engine/checkpoint.js';
 import type { Checkpoint } from '../engine/checkpoint.js';
-import { newRunId, runOperation } from '../engine/run.js';
-import type { RunOutcome, RunRequest } from '../engine/run.js';
+import { runOperation } from '../engine/run.js';
+import type { RunOutcome } from '../engine/run.js';
 import { resolveTarget } from '../engine/plan.js';
 import type { AwsGateway } from '../aws/types.js';
 import type { Resource, Side } from '../runbook/schema.js';
@@ -22,56 +20,12 @@ import { canaryRoute, lustreDrBucketCanary, resolveCanary } from './canary.js';
 import type { CanaryEnvironment, CanaryStore } from './canary.js';
 import { canaryTravelOf, planMeasurement } from './measure.js';
 import type { CanaryTravel } from './measure.js';
-import { drillCalls } from './iam-calls.js';
-import type { SandboxDataPlane } from './sandbox-data-plane.js';
-import { readdir } from 'node:fs/promises';
-import { planIamPolicies } from '../iam/policy.js';
+import { phaseFailure, readinessVerdict, runReadiness, unreachablePrimaryRegion } from './readiness.js';
+import { findUnfinishedDrill, newDrillRecord } from './records.js';
+import type { DrillOutcome, DrillRequest, PhaseResult } from './types.js';
 
-export type DrillRequest = Omit<RunRequest, 'operation' | 'parentRunId' | 'planAfter'> & {
-  /** The emulator's data plane for canaries on emulated file systems. */
-  sandbox?: SandboxDataPlane;
-  /** How long to wait for a canary to appear on the other side. */
-  canaryTimeoutMs: number;
-  canaryPollMs: number;
-};
-
-export interface DrillOutcome {
-  runId: string;
-  status: DrillRecord['status'];
-  exitCode: number;
-  record: DrillRecord;
-}
-
-type PhaseResult = { ok: true; detail?: string } | { ok: false; detail: string; exitCode: number; status: DrillRecord['status'] };
-
-async function findUnfinishedDrill(req: DrillRequest): Promise<DrillRecord | undefined> {
-  let ids: string[] = [];
-  try {
-    ids = await readdir(req.stateDir.runsDir);
-  } catch {
-    return undefined;
-  }
-  const drills: DrillRecord[] = [];
-  for (const id of ids.filter((i) => i.includes('-drill-'))) {
-    const record = await readDrillRecord(req.stateDir, id).catch(() => undefined);
-    if (record && record.runbook.name === req.runbookName && record.status !== 'succeeded') drills.push(record);
-  }
-  return drills.sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
-}
-
-function newDrillRecord(req: DrillRequest, kind: 'drill' | 'drill-readiness'): DrillRecord {
-  return {
-    schemaVersion: DRILL_RECORD_SCHEMA_VERSION,
-    runId: newRunId(req.clock, kind),
-    runbook: { name: req.runbookName, file: req.runbookFile, digest: req.digest },
-    resources: req.resources,
-    status: 'running',
-    startedAt: new Date(req.clock.now()).toISOString(),
-    startedBy: req.actor,
-    childRunIds: [],
-    drill: { phases: [], measurements: [], checks: [] },
-  };
-}
+export type { DrillOutcome, DrillRequest } from './types.js';
+export { readinessVerdict } from './readiness.js';
 
 export async function runDrill(req: DrillRequest): Promise<DrillOutcome> {
   if (req.flags.dryRun) return runReadiness(req);
@@ -209,7 +163,20 @@ class DrillSession {
 
   private childFailure(operation: string, outcome: RunOutcome): PhaseResult {
     const first = outcome.failures[0];
-    return { ok: false, detail: `${operation} run ${outcome.runId} ${outcome.status}${first ? `: ${first.error.message}` : ''}`, exitCode: outcome.exitCode, status: outcome.status === 'planned' ? 'failed' : outcome.status };
+    const why = first ? `: ${first.error.message}${first.error.hint ? ` — ${first.error.hint}` : ''}` : '';
+    return { ok: false, detail: `${operation} run ${outcome.runId} ${outcome.status}${first ? ` at ${first.key}` : ''}${why}`, exitCode: outcome.exitCode, status: outcome.status === 'planned' ? 'failed' : outcome.status };
+  }
+
+  /** Where a failover or failback run of the drill stopped, and how to go on from there. */
+  private stoppedRunHint(operation: 'failover' | 'failback', outcome: RunOutcome, fsFlags: string): string {
+    const done = (outcome.checkpoint?.steps ?? []).filter((s) => s.status === 'done' || s.status === 'skipped').map((s) => s.key);
+    const stoppedAt = outcome.failures[0]?.key ?? 'an unfinished step';
+    const state = `The ${operation} (run ${outcome.runId}) stopped at ${stoppedAt}${done.length > 0 ? ` after ${done.join(', ')}` : ' before any step finished'}.`;
+    const resume = `Fix the cause shown for ${stoppedAt}, then re-run \`drctl drill ${fsFlags}\`: it resumes that ${operation} run at ${stoppedAt} (finished steps and drill phases are not repeated) and completes the drill.`;
+    const byHand = operation === 'failover'
+      ? `To give up the drill instead: \`drctl failover ${fsFlags}\` to finish failing over, then \`drctl failback ${fsFlags}\`.`
+      : `To give up the drill instead, finish the failback by hand with \`drctl failback ${fsFlags}\` (it resumes the same run).`;
+    return `${state} ${resume} ${byHand}`;
   }
 
   async run(): Promise<DrillOutcome> {
@@ -271,7 +238,9 @@ class DrillSession {
     this.record.drill.restoreHint = `Re-run \`drctl drill ${fsFlags}\` to resume the drill, or finish by hand with \`drctl failover ${fsFlags}\` then \`drctl failback ${fsFlags}\`.`;
     const failover = await this.phase('failover', async () => {
       const outcome = await this.child('failover');
-      return outcome.status === 'succeeded' ? { ok: true, detail: `run ${outcome.runId}` } : this.childFailure('failover', outcome);
+      if (outcome.status === 'succeeded') return { ok: true, detail: `run ${outcome.runId}` };
+      this.record.drill.restoreHint = this.stoppedRunHint('failover', outcome, fsFlags);
+      return this.childFailure('failover', outcome);
     });
     if (!failover.ok) return failover;
     this.failover ??= await this.findChild('failover');
@@ -282,7 +251,9 @@ class DrillSession {
 
     const failback = await this.phase('failback', async () => {
       const outcome = await this.child('failback');
-      return outcome.status === 'succeeded' ? { ok: true, detail: `run ${outcome.runId}` } : this.childFailure('failback', outcome);
+      if (outcome.status === 'succeeded') return { ok: true, detail: `run ${outcome.runId}` };
+      this.record.drill.restoreHint = this.stoppedRunHint('failback', outcome, fsFlags);
+      return this.childFailure('failback', outcome);
     });
     if (!failback.ok) return failback;
     this.record.drill.restoreHint = `Production is back on the primary. Re-run \`drctl drill ${fsFlags}\` to finish the verification and cleanup.`;
@@ -311,13 +282,12 @@ class DrillSession {
     } finally {
       stop();
     }
-    if (plan.exitCode === ExitCode.ok) {
-      this.check({ name: 'ready for failover', ok: true, detail: 'every check of the failover plan passes' });
-      return { ok: true, detail: 'failover preflight passes' };
-    }
-    const detail = `not ready: ${problems.length > 0 ? problems.join('; ') : `the failover plan ended ${plan.status}`}`;
-    this.check({ name: 'ready for failover', ok: false, detail });
-    return { ok: false, detail, exitCode: plan.exitCode, status: plan.exitCode === ExitCode.refused ? 'refused' : 'failed' };
+    const verdict = readinessVerdict(plan);
+    // The plan's own words, with each refusal's hint (what to do), say best why the drill cannot start.
+    const detail = verdict.ready || problems.length === 0 ? verdict.detail : `not ready: ${problems.join('; ')}`;
+    this.check({ name: 'ready for failover', ok: verdict.ready, detail });
+    if (verdict.ready) return { ok: true, detail };
+    return { ok: false, detail, exitCode: verdict.exitCode, status: verdict.exitCode === ExitCode.refused ? 'refused' : 'failed' };
   }
 
   private async findChild(operation: string): Promise<Checkpoint | undefined> {
@@ -427,57 +397,3 @@ class DrillSession {
   }
 }
 
-/** A phase that threw: the error's message and what to do (its hint), and the exit code it stands for. */
-function phaseFailure(err: unknown): Extract<PhaseResult, { ok: false }> {
-  if (!(err instanceof DrctlError)) return { ok: false, detail: (err as Error).message, exitCode: ExitCode.stepFailed, status: 'failed' };
-  const status = err instanceof RefusedError ? 'refused' : err instanceof InterruptedError ? 'interrupted' : 'failed';
-  return { ok: false, detail: err.hint ? `${err.message} — ${err.hint}` : err.message, exitCode: err.exitCode, status };
-}
-
-/** The primary region of a selected resource when `err` says it did not answer at all (no HTTP response). */
-function unreachablePrimaryRegion(err: unknown, req: DrillRequest): string | undefined {
-  if (!(err instanceof AwsCallError) || !err.retryable || err.httpStatus !== undefined) return undefined;
-  const primaries = req.resources.flatMap((name) => {
-    const spec = req.runbook.filesystems[name];
-    return spec ? [resolveTarget(req.runbook, spec, 'primary').region] : [];
-  });
-  return primaries.includes(err.region) ? err.region : undefined;
-}
-
-/** --dry-run: readiness only. Identity, observed state and both plans; nothing changes. */
-async function runReadiness(req: DrillRequest): Promise<DrillOutcome> {
-  const record = newDrillRecord(req, 'drill-readiness');
-  const startedAt = new Date(req.clock.now()).toISOString();
-  const failover = await runOperation({ ...req, operation: 'failover', parentRunId: record.runId });
-  const failback = await runOperation({ ...req, operation: 'failback', parentRunId: record.runId, planAfter: 'failover' });
-  record.childRunIds.push(failover.runId, failback.runId);
-  // The permissions those plans need, derived from the same step declarations (docs: drctl iam-policy).
-  for (const account of planIamPolicies(req.runbook, req.resources, { extraCalls: drillCalls(req.runbook, req.resources) })) {
-    const actions = [...new Set(account.policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])))].sort();
-    req.bus.emit({ type: 'note', message: `IAM actions needed in account ${account.account} (${account.accountId}): ${actions.join(', ')} — full policy: drctl iam-policy ${req.resources.map((r) => `--fs ${r}`).join(' ')}` });
-  }
-  const verdict = readinessVerdict(failover);
-  record.drill.phases.push({ name: 'readiness', startedAt, endedAt: new Date(req.clock.now()).toISOString(), outcome: verdict.ready ? 'ok' : 'failed', detail: verdict.detail });
-  record.drill.checks.push({ name: 'ready for failover', ok: verdict.ready, detail: verdict.detail });
-  req.bus.emit({ type: 'note', message: `drill readiness: ${verdict.ready ? 'READY' : 'NOT READY'}: ${verdict.detail}` });
-  record.status = verdict.ready ? 'succeeded' : verdict.exitCode === ExitCode.refused ? 'refused' : 'failed';
-  record.finishedAt = new Date(req.clock.now()).toISOString();
-  await writeDrillRecord(req.stateDir, record);
-  return { runId: record.runId, status: record.status, exitCode: verdict.exitCode, record };
-}
-
-/**
- * Ready means: the failover plan passes every check AND would actually fail something over. A resource already
- * failed over passes its checks with nothing to change — it is not ready for a drill until it is failed back.
- */
-export function readinessVerdict(failover: RunOutcome): { ready: boolean; exitCode: number; detail: string } {
-  const planned = failover.planned;
-  if (failover.exitCode !== ExitCode.ok || !planned) {
-    const why = planned?.refusals.length ? planned.refusals.join('; ') : `failover plan ${failover.status}`;
-    return { ready: false, exitCode: failover.exitCode === ExitCode.ok ? ExitCode.stepFailed : failover.exitCode, detail: `not ready: ${why}` };
-  }
-  if (planned.wouldChange.length === 0) {
-    return { ready: false, exitCode: ExitCode.refused, detail: 'not ready: the failover would change nothing — the resources are already failed over (run failback first)' };
-  }
-  return { ready: true, exitCode: ExitCode.ok, detail: 'ready: roles assumable, account ids verified, every failover check passes (state, replication, lag within RPO)' };
-}
