@@ -1,6 +1,6 @@
 /**
  * exec: a local command (remount clients, flip DNS, notify). It gets the run's context in DRCTL_* variables;
- * a non-zero exit fails the step. It runs once per run: drctl cannot observe what a command changed, so a
+ * a non-zero exit fails the step. Earlier steps' outputs come as DRCTL_OUT_<STEP>_<KEY> (promotedAt → PROMOTED_AT). It runs once per run: drctl cannot observe what a command changed, so a
  * finished exec step is not repeated on resume, and an interrupted one is run again.
  */
 import { spawn } from 'node:child_process';
@@ -45,7 +45,18 @@ export function execEnvironment(ctx: StepContext): Record<string, string> {
   for (const [key, value] of Object.entries(env)) {
     if (key.startsWith(`DRCTL_${active}_`)) env[key.replace(`DRCTL_${active}_`, 'DRCTL_ACTIVE_')] = value;
   }
+  // Earlier steps' outputs (e.g. a pilot-light file system id, the approval time) as DRCTL_OUT_<STEP>_<KEY>.
+  for (const [stepId, outputs] of Object.entries(ctx.outputs)) {
+    for (const [key, value] of Object.entries(outputs)) {
+      if (value === null) continue;
+      env[`DRCTL_OUT_${envName(stepId)}_${envName(key)}`] = Array.isArray(value) ? value.join(',') : String(value);
+    }
+  }
   return { ...env, ...ctx.env };
+}
+
+function envName(text: string): string {
+  return text.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
 }
 
 export const exec: StepKind<Params, null> = {

@@ -187,7 +187,7 @@ export function makeTaskKind<P extends TaskParams>(spec: TaskKindSpec<P>): StepK
       return createDecision(obs, p, ctx, generation);
     }
     const id = task.TaskId ?? '?';
-    const report = task.Report?.Enabled && task.Report.Path ? ` report: ${task.Report.Path}/task-${id}/` : '';
+    const report = task.Report?.Enabled && task.Report.Path ? ` report: ${task.Report.Path}/${id}/failures.csv` : '';
     switch (task.Lifecycle) {
       case 'SUCCEEDED':
         return {

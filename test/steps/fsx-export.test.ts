@@ -116,7 +116,7 @@ describe('fsx.export (data repository task machinery)', () => {
     const err = await runStep(fsxExport, ctxFor({ memory: remembered() }), { side: 'primary' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StepError);
     expect((err as StepError).message).toContain('export task task-0123456789abcdef0 on fs-0aaaaaaaaaaaaaaa1 in prod (111111111111) us-east-1 is FAILED: some files failed to export (97 of 100 files done, 3 failed)');
-    expect((err as StepError).message).toContain('report: s3://lustre-prod/data/.drctl-reports/task-task-0123456789abcdef0/');
+    expect((err as StepError).message).toContain('report: s3://lustre-prod/data/.drctl-reports/task-0123456789abcdef0/failures.csv');
   });
 
   it('starts a new task (new token) on the attempt after a failure', async () => {
