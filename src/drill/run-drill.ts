@@ -24,6 +24,9 @@ import { phaseFailure, readinessVerdict, runReadiness, unreachablePrimaryRegion 
 import { findUnfinishedDrill, newDrillRecord } from './records.js';
 import type { DrillOutcome, DrillRequest, PhaseResult } from './types.js';
 
+/** The key the engine gives a failure before any step ran (account identities). */
+const PREFLIGHT_KEY = '(preflight)';
+
 export type { DrillOutcome, DrillRequest } from './types.js';
 export { readinessVerdict } from './readiness.js';
 
@@ -161,21 +164,35 @@ class DrillSession {
     return outcome;
   }
 
+  /** Where a child run stopped: "at <step>", or before its first step when the account checks failed. */
+  private stoppedWhere(outcome: RunOutcome): { where: string; step?: string; unreachable?: string } {
+    const first = outcome.failures[0];
+    if (!first) return { where: `while ${outcome.status}` };
+    const unreachable = unreachablePrimaryRegion(first.error, this.req);
+    const where = first.key === PREFLIGHT_KEY ? 'before its first step (verifying the accounts)' : `at ${first.key}`;
+    return { where, ...(first.key === PREFLIGHT_KEY ? {} : { step: first.key }), ...(unreachable ? { unreachable } : {}) };
+  }
+
   private childFailure(operation: string, outcome: RunOutcome): PhaseResult {
     const first = outcome.failures[0];
-    const why = first ? `: ${first.error.message}${first.error.hint ? ` — ${first.error.hint}` : ''}` : '';
-    return { ok: false, detail: `${operation} run ${outcome.runId} ${outcome.status}${first ? ` at ${first.key}` : ''}${why}`, exitCode: outcome.exitCode, status: outcome.status === 'planned' ? 'failed' : outcome.status };
+    const { where, unreachable } = this.stoppedWhere(outcome);
+    // The generic advice for an unreachable region (--primary-unavailable) is for outages, not for a drill.
+    const hint = unreachable ? `the primary region ${unreachable} did not answer` : first?.error.hint;
+    const why = first ? `: ${first.error.message}${hint ? ` — ${hint}` : ''}` : '';
+    return { ok: false, detail: `${operation} run ${outcome.runId} ${outcome.status} ${where}${why}`, exitCode: outcome.exitCode, status: outcome.status === 'planned' ? 'failed' : outcome.status };
   }
 
   /** Where a failover or failback run of the drill stopped, and how to go on from there. */
   private stoppedRunHint(operation: 'failover' | 'failback', outcome: RunOutcome, fsFlags: string): string {
     const done = (outcome.checkpoint?.steps ?? []).filter((s) => s.status === 'done' || s.status === 'skipped').map((s) => s.key);
-    const stoppedAt = outcome.failures[0]?.key ?? 'an unfinished step';
-    const state = `The ${operation} (run ${outcome.runId}) stopped at ${stoppedAt}${done.length > 0 ? ` after ${done.join(', ')}` : ' before any step finished'}.`;
-    const resume = `Fix the cause shown for ${stoppedAt}, then re-run \`drctl drill ${fsFlags}\`: it resumes that ${operation} run at ${stoppedAt} (finished steps and drill phases are not repeated) and completes the drill.`;
-    const byHand = operation === 'failover'
-      ? `To give up the drill instead: \`drctl failover ${fsFlags}\` to finish failing over, then \`drctl failback ${fsFlags}\`.`
-      : `To give up the drill instead, finish the failback by hand with \`drctl failback ${fsFlags}\` (it resumes the same run).`;
+    const { where, step, unreachable } = this.stoppedWhere(outcome);
+    const state = `The ${operation} (run ${outcome.runId}) stopped ${where}${done.length > 0 ? ` after ${done.join(', ')}` : ''}.`;
+    const when = unreachable ? `Once ${unreachable} answers again,` : `Fix the cause shown ${step ? `for ${step}` : 'above'}, then`;
+    const resume = `${when} re-run \`drctl drill ${fsFlags}\`: it resumes that ${operation} run${step ? ` at ${step}` : ''} (finished steps and drill phases are not repeated) and completes the drill.`;
+    const byHand =
+      operation === 'failover'
+        ? `To give up the drill instead: \`drctl failover ${fsFlags}\` to finish failing over, then \`drctl failback ${fsFlags}\`.`
+        : `To give up the drill instead, finish the failback by hand with \`drctl failback ${fsFlags}\` (it resumes the same run).`;
     return `${state} ${resume} ${byHand}`;
   }
 
