@@ -5,6 +5,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { DrctlError, ExitCode, LockError, RefusedError, errorMessage } from '../errors.js';
 import type { AwsCallRecord, AwsGateway } from '../aws/types.js';
 import type { Runbook } from '../runbook/schema.js';
@@ -84,6 +85,8 @@ export function newRunId(clock: Clock, operation: string): string {
 }
 
 export async function runOperation(req: RunRequest): Promise<RunOutcome> {
+  // Every waiting step listens on the run's signal: fifty resources in parallel are not a leak.
+  setMaxListeners(0, req.signal);
   const plan = planRun(req.runbook, req.operation, req.resources, req.flags);
   return req.flags.dryRun ? runDry(req, plan) : runForReal(req, plan);
 }
