@@ -65,7 +65,7 @@ export function createHumanReporter(output: Output, options: ReporterOptions = {
     endStep(event.key);
     const duration = chalk.dim(formatElapsed(event.durationMs));
     if (event.skipped) {
-      print(`${chalk.dim('↷')} ${event.key}  ${duration}  ${chalk.dim(`skipped: ${oneLine(event.reason)}`)}`);
+      print(`${chalk.dim('↷')} ${event.key}  ${duration}  ${chalk.dim(`no change needed: ${oneLine(event.reason)}`)}`);
     } else {
       print(`${chalk.green('✓')} ${event.key}  ${duration}  ${oneLine(event.reason)}`);
     }
