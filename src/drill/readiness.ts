@@ -1,55 +1,79 @@
 /**
  * Drill readiness: would a failover be allowed to start now, and would it change anything? `drctl drill --dry-run`
- * is only this (nothing changes); a full drill starts with it. Also how a phase's failure is told to the operator.
+ * is only this (nothing changes); a full drill starts with it.
  */
 import { AwsCallError } from '../aws/errors.js';
-import { resolveTarget } from '../engine/plan.js';
 import { runOperation } from '../engine/run.js';
 import type { RunOutcome } from '../engine/run.js';
-import { DrctlError, ExitCode, InterruptedError, RefusedError } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import { planIamPolicies } from '../iam/policy.js';
 import { writeDrillRecord } from '../report/run-report/drill-record.js';
+import type { DrillRecord } from '../report/run-report/types.js';
+import { phaseFailure, unreachablePrimaryRegion } from './failures.js';
 import { drillCalls } from './iam-calls.js';
 import { newDrillRecord } from './records.js';
-import type { DrillOutcome, DrillRequest, PhaseFailure } from './types.js';
+import type { DrillOutcome, DrillRequest } from './types.js';
 
-/** A phase that threw: the error's message and what to do (its hint), and the exit code it stands for. */
-export function phaseFailure(err: unknown): PhaseFailure {
-  if (!(err instanceof DrctlError)) return { ok: false, detail: (err as Error).message, exitCode: ExitCode.stepFailed, status: 'failed' };
-  const status = err instanceof RefusedError ? 'refused' : err instanceof InterruptedError ? 'interrupted' : 'failed';
-  return { ok: false, detail: err.hint ? `${err.message} — ${err.hint}` : err.message, exitCode: err.exitCode, status };
+export interface Readiness {
+  ready: boolean;
+  exitCode: number;
+  status: DrillRecord['status'];
+  detail: string;
+  /** The failover plan's run id, when the plan ran to its end. */
+  planRunId?: string;
+  /** Set when the primary region did not answer at all. */
+  unreachableRegion?: string;
 }
 
-/** The primary region of a selected resource when `err` says it did not answer at all (no HTTP response). */
-export function unreachablePrimaryRegion(err: unknown, req: DrillRequest): string | undefined {
-  if (!(err instanceof AwsCallError) || !err.retryable || err.httpStatus !== undefined) return undefined;
-  const primaries = req.resources.flatMap((name) => {
-    const spec = req.runbook.filesystems[name];
-    return spec ? [resolveTarget(req.runbook, spec, 'primary').region] : [];
+/**
+ * Plans the failover (a dry run) and judges it. The detail quotes each refusal with its hint (what to do); an AWS
+ * call that fails outright — a region that does not answer, a role that cannot be assumed — makes the drill not
+ * ready instead of ending it with an error, so the readiness record and its reports say why.
+ */
+export async function checkReadiness(req: DrillRequest, parentRunId?: string): Promise<Readiness> {
+  const problems: string[] = [];
+  const stop = req.bus.subscribe((e) => {
+    if (e.type === 'step.planned' && e.state === 'blocked') problems.push(`${e.key} would refuse: ${e.reason.replace(/^would refuse: /, '')}`);
+    if (e.type === 'step.failed') problems.push(`${e.key} could not be observed: ${e.error.message}`);
   });
-  return primaries.includes(err.region) ? err.region : undefined;
+  try {
+    const plan = await runOperation({ ...req, operation: 'failover', flags: { ...req.flags, dryRun: true }, ...(parentRunId ? { parentRunId } : {}) });
+    const verdict = readinessVerdict(plan);
+    const detail = verdict.ready || problems.length === 0 ? verdict.detail : `not ready: ${problems.join('; ')}`;
+    return { ...verdict, detail, status: verdict.ready ? 'succeeded' : verdict.exitCode === ExitCode.refused ? 'refused' : 'failed', planRunId: plan.runId };
+  } catch (err) {
+    if (!(err instanceof AwsCallError)) throw err;
+    const unreachableRegion = unreachablePrimaryRegion(err, req);
+    const failure = phaseFailure(err);
+    const detail = unreachableRegion ? `not ready: the primary region ${unreachableRegion} did not answer (${err.message})` : `not ready: ${failure.detail}`;
+    return { ready: false, exitCode: failure.exitCode, status: failure.status, detail, ...(unreachableRegion ? { unreachableRegion } : {}) };
+  } finally {
+    stop();
+  }
 }
 
 /** --dry-run: readiness only. Identity, observed state and both plans; nothing changes. */
 export async function runReadiness(req: DrillRequest): Promise<DrillOutcome> {
   const record = newDrillRecord(req, 'drill-readiness');
   const startedAt = new Date(req.clock.now()).toISOString();
-  const failover = await runOperation({ ...req, operation: 'failover', parentRunId: record.runId });
-  const failback = await runOperation({ ...req, operation: 'failback', parentRunId: record.runId, planAfter: 'failover' });
-  record.childRunIds.push(failover.runId, failback.runId);
+  const readiness = await checkReadiness(req, record.runId);
+  if (readiness.planRunId) {
+    // The failback plan, as if the failover had run; not worth trying when the failover could not even be planned.
+    const failback = await runOperation({ ...req, operation: 'failback', parentRunId: record.runId, planAfter: 'failover' });
+    record.childRunIds.push(readiness.planRunId, failback.runId);
+  }
   // The permissions those plans need, derived from the same step declarations (docs: drctl iam-policy).
   for (const account of planIamPolicies(req.runbook, req.resources, { extraCalls: drillCalls(req.runbook, req.resources) })) {
     const actions = [...new Set(account.policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])))].sort();
     req.bus.emit({ type: 'note', message: `IAM actions needed in account ${account.account} (${account.accountId}): ${actions.join(', ')} — full policy: drctl iam-policy ${req.resources.map((r) => `--fs ${r}`).join(' ')}` });
   }
-  const verdict = readinessVerdict(failover);
-  record.drill.phases.push({ name: 'readiness', startedAt, endedAt: new Date(req.clock.now()).toISOString(), outcome: verdict.ready ? 'ok' : 'failed', detail: verdict.detail });
-  record.drill.checks.push({ name: 'ready for failover', ok: verdict.ready, detail: verdict.detail });
-  req.bus.emit({ type: 'note', message: `drill readiness: ${verdict.ready ? 'READY' : 'NOT READY'}: ${verdict.detail}` });
-  record.status = verdict.ready ? 'succeeded' : verdict.exitCode === ExitCode.refused ? 'refused' : 'failed';
+  record.drill.phases.push({ name: 'readiness', startedAt, endedAt: new Date(req.clock.now()).toISOString(), outcome: readiness.ready ? 'ok' : 'failed', detail: readiness.detail });
+  record.drill.checks.push({ name: 'ready for failover', ok: readiness.ready, detail: readiness.detail });
+  req.bus.emit({ type: 'note', message: `drill readiness: ${readiness.ready ? 'READY' : 'NOT READY'}: ${readiness.detail}` });
+  record.status = readiness.status;
   record.finishedAt = new Date(req.clock.now()).toISOString();
   await writeDrillRecord(req.stateDir, record);
-  return { runId: record.runId, status: record.status, exitCode: verdict.exitCode, record };
+  return { runId: record.runId, status: record.status, exitCode: readiness.exitCode, record };
 }
 
 /**

@@ -20,12 +20,10 @@ import { canaryRoute, lustreDrBucketCanary, resolveCanary } from './canary.js';
 import type { CanaryEnvironment, CanaryStore } from './canary.js';
 import { canaryTravelOf, planMeasurement } from './measure.js';
 import type { CanaryTravel } from './measure.js';
-import { phaseFailure, readinessVerdict, runReadiness, unreachablePrimaryRegion } from './readiness.js';
+import { childRunFailure, phaseFailure, stoppedRunHint } from './failures.js';
+import { checkReadiness, runReadiness } from './readiness.js';
 import { findUnfinishedDrill, newDrillRecord } from './records.js';
 import type { DrillOutcome, DrillRequest, PhaseResult } from './types.js';
-
-/** The key the engine gives a failure before any step ran (account identities). */
-const PREFLIGHT_KEY = '(preflight)';
 
 export type { DrillOutcome, DrillRequest } from './types.js';
 export { readinessVerdict } from './readiness.js';
@@ -164,38 +162,6 @@ class DrillSession {
     return outcome;
   }
 
-  /** Where a child run stopped: "at <step>", or before its first step when the account checks failed. */
-  private stoppedWhere(outcome: RunOutcome): { where: string; step?: string; unreachable?: string } {
-    const first = outcome.failures[0];
-    if (!first) return { where: `while ${outcome.status}` };
-    const unreachable = unreachablePrimaryRegion(first.error, this.req);
-    const where = first.key === PREFLIGHT_KEY ? 'before its first step (verifying the accounts)' : `at ${first.key}`;
-    return { where, ...(first.key === PREFLIGHT_KEY ? {} : { step: first.key }), ...(unreachable ? { unreachable } : {}) };
-  }
-
-  private childFailure(operation: string, outcome: RunOutcome): PhaseResult {
-    const first = outcome.failures[0];
-    const { where, unreachable } = this.stoppedWhere(outcome);
-    // The generic advice for an unreachable region (--primary-unavailable) is for outages, not for a drill.
-    const hint = unreachable ? `the primary region ${unreachable} did not answer` : first?.error.hint;
-    const why = first ? `: ${first.error.message}${hint ? ` — ${hint}` : ''}` : '';
-    return { ok: false, detail: `${operation} run ${outcome.runId} ${outcome.status} ${where}${why}`, exitCode: outcome.exitCode, status: outcome.status === 'planned' ? 'failed' : outcome.status };
-  }
-
-  /** Where a failover or failback run of the drill stopped, and how to go on from there. */
-  private stoppedRunHint(operation: 'failover' | 'failback', outcome: RunOutcome, fsFlags: string): string {
-    const done = (outcome.checkpoint?.steps ?? []).filter((s) => s.status === 'done' || s.status === 'skipped').map((s) => s.key);
-    const { where, step, unreachable } = this.stoppedWhere(outcome);
-    const state = `The ${operation} (run ${outcome.runId}) stopped ${where}${done.length > 0 ? ` after ${done.join(', ')}` : ''}.`;
-    const when = unreachable ? `Once ${unreachable} answers again,` : `Fix the cause shown ${step ? `for ${step}` : 'above'}, then`;
-    const resume = `${when} re-run \`drctl drill ${fsFlags}\`: it resumes that ${operation} run${step ? ` at ${step}` : ''} (finished steps and drill phases are not repeated) and completes the drill.`;
-    const byHand =
-      operation === 'failover'
-        ? `To give up the drill instead: \`drctl failover ${fsFlags}\` to finish failing over, then \`drctl failback ${fsFlags}\`.`
-        : `To give up the drill instead, finish the failback by hand with \`drctl failback ${fsFlags}\` (it resumes the same run).`;
-    return `${state} ${resume} ${byHand}`;
-  }
-
   async run(): Promise<DrillOutcome> {
     const fsFlags = this.req.resources.map((r) => `--fs ${r}`).join(' ');
     const result = await this.phases(fsFlags);
@@ -256,8 +222,8 @@ class DrillSession {
     const failover = await this.phase('failover', async () => {
       const outcome = await this.child('failover');
       if (outcome.status === 'succeeded') return { ok: true, detail: `run ${outcome.runId}` };
-      this.record.drill.restoreHint = this.stoppedRunHint('failover', outcome, fsFlags);
-      return this.childFailure('failover', outcome);
+      this.record.drill.restoreHint = stoppedRunHint(this.req, 'failover', outcome, fsFlags);
+      return childRunFailure(this.req, 'failover', outcome);
     });
     if (!failover.ok) return failover;
     this.failover ??= await this.findChild('failover');
@@ -269,8 +235,8 @@ class DrillSession {
     const failback = await this.phase('failback', async () => {
       const outcome = await this.child('failback');
       if (outcome.status === 'succeeded') return { ok: true, detail: `run ${outcome.runId}` };
-      this.record.drill.restoreHint = this.stoppedRunHint('failback', outcome, fsFlags);
-      return this.childFailure('failback', outcome);
+      this.record.drill.restoreHint = stoppedRunHint(this.req, 'failback', outcome, fsFlags);
+      return childRunFailure(this.req, 'failback', outcome);
     });
     if (!failback.ok) return failback;
     this.record.drill.restoreHint = `Production is back on the primary. Re-run \`drctl drill ${fsFlags}\` to finish the verification and cleanup.`;
@@ -280,31 +246,13 @@ class DrillSession {
     return this.phase('cleanup', () => this.cleanup());
   }
 
-  /** The failover's plan must pass. Its refusals (or the error that stopped it) become the phase's detail. */
+  /** The failover's plan must pass; its refusals (or the call that failed) become the phase's detail. */
   private async readiness(): Promise<PhaseResult> {
-    const problems: string[] = [];
-    const stop = this.req.bus.subscribe((e) => {
-      if (e.type === 'step.planned' && e.state === 'blocked') problems.push(`${e.key} would refuse: ${e.reason.replace(/^would refuse: /, '')}`);
-      if (e.type === 'step.failed') problems.push(`${e.key} could not be observed: ${e.error.message}`);
-    });
-    let plan: RunOutcome;
-    try {
-      plan = await runOperation({ ...this.req, operation: 'failover', flags: { ...this.req.flags, dryRun: true } });
-    } catch (err) {
-      this.unreachableRegion = unreachablePrimaryRegion(err, this.req);
-      const failure = phaseFailure(err);
-      if (this.unreachableRegion) failure.detail = `not ready: the primary region ${this.unreachableRegion} did not answer (${(err as Error).message})`;
-      this.check({ name: 'ready for failover', ok: false, detail: failure.detail });
-      return failure;
-    } finally {
-      stop();
-    }
-    const verdict = readinessVerdict(plan);
-    // The plan's own words, with each refusal's hint (what to do), say best why the drill cannot start.
-    const detail = verdict.ready || problems.length === 0 ? verdict.detail : `not ready: ${problems.join('; ')}`;
-    this.check({ name: 'ready for failover', ok: verdict.ready, detail });
-    if (verdict.ready) return { ok: true, detail };
-    return { ok: false, detail, exitCode: verdict.exitCode, status: verdict.exitCode === ExitCode.refused ? 'refused' : 'failed' };
+    const readiness = await checkReadiness(this.req);
+    this.unreachableRegion = readiness.unreachableRegion;
+    this.check({ name: 'ready for failover', ok: readiness.ready, detail: readiness.detail });
+    if (readiness.ready) return { ok: true, detail: readiness.detail };
+    return { ok: false, detail: readiness.detail, exitCode: readiness.exitCode, status: readiness.status };
   }
 
   private async findChild(operation: string): Promise<Checkpoint | undefined> {

@@ -104,6 +104,11 @@ describe('a drill while the primary region is down', () => {
       );
       expect(result.requests.some((r) => r.status === 'connection-refused')).toBe(true);
       expect(result.requests.filter((r) => r.mutating)).toEqual([]);
+
+      // The readiness check alone says the same, as a record (and reports) rather than an error.
+      const readiness = await runDrillOn(run, { flags: { dryRun: true } });
+      expect(readiness.outcome).toMatchObject({ exitCode: 1, status: 'failed' });
+      expect(readiness.outcome.record.drill.checks).toEqual([{ name: 'ready for failover', ok: false, detail: expect.stringMatching(/^not ready: the primary region us-east-1 did not answer/) }]);
       expect(worldState(run)).toBe(before);
     });
   }
