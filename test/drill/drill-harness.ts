@@ -57,15 +57,3 @@ export async function runDrillOn(h: SandboxRun, options: DrillOptions = {}): Pro
 export function drillReportInput(h: SandboxRun, runId: string): Promise<ReportInput> {
   return readReportInput(h.stateDir, runId);
 }
-
-/** The drill's notes ("drill <id>: phase failover ok: …"), in order. */
-export function drillNotes(events: RunEvent[]): string[] {
-  return events.flatMap((e) => (e.type === 'note' && e.message.startsWith('drill ') ? [e.message] : []));
-}
-
-/** Timestamps of a drill's phases as epoch ms, by name. */
-export function phaseTimes(outcome: DrillOutcome): Record<string, { startedAt: number; endedAt?: number; outcome: string }> {
-  return Object.fromEntries(
-    outcome.record.drill.phases.map((p) => [p.name, { startedAt: Date.parse(p.startedAt), ...(p.endedAt ? { endedAt: Date.parse(p.endedAt) } : {}), outcome: p.outcome }]),
-  );
-}
