@@ -196,6 +196,7 @@ async function runDry(req: RunRequest, plan: Plan): Promise<RunOutcome> {
     return finish('planned');
   } catch (err) {
     if (err instanceof RefusedError) return finish('refused', err.message);
+    unsubscribe();
     throw err;
   }
 }

@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ExitCode, InputError } from '../../errors.js';
 import { planIamPolicies, type AccountIamPolicy } from '../../iam/index.js';
+import { drillCalls } from '../../drill/iam-calls.js';
 import type { Output } from '../../report/output.js';
 import { loadSelection } from '../load.js';
 
@@ -42,7 +43,8 @@ export async function iamPolicyCommand(raw: IamPolicyOptions, output: Output): P
   }
   const { runbook, resources } = await loadSelection(raw.file, raw.fs ?? [], raw.all ?? false);
   const principal = raw.trustedPrincipal && /^\d{12}$/.test(raw.trustedPrincipal) ? `arn:aws:iam::${raw.trustedPrincipal}:root` : raw.trustedPrincipal;
-  const policies = planIamPolicies(runbook.runbook, resources, principal ? { trustedPrincipal: principal } : {});
+  // Drills make calls of their own (canaries): the policy covers them too, so a drill never hits AccessDenied.
+  const policies = planIamPolicies(runbook.runbook, resources, { extraCalls: drillCalls(runbook.runbook, resources), ...(principal ? { trustedPrincipal: principal } : {}) });
   if (raw.outDir) {
     const dir = resolve(raw.outDir);
     await mkdir(dir, { recursive: true });
