@@ -38,18 +38,24 @@ export async function checkReadiness(req: DrillRequest, parentRunId?: string): P
   });
   try {
     const plan = await runOperation({ ...req, operation: 'failover', flags: { ...req.flags, dryRun: true }, ...(parentRunId ? { parentRunId } : {}) });
+    const planError = plan.failures[0]?.error;
+    if (planError instanceof AwsCallError) return notReadyAfterAwsError(planError, req);
     const verdict = readinessVerdict(plan);
     const detail = verdict.ready || problems.length === 0 ? verdict.detail : `not ready: ${problems.join('; ')}`;
     return { ...verdict, detail, status: verdict.ready ? 'succeeded' : verdict.exitCode === ExitCode.refused ? 'refused' : 'failed', planRunId: plan.runId };
   } catch (err) {
     if (!(err instanceof AwsCallError)) throw err;
-    const unreachableRegion = unreachablePrimaryRegion(err, req);
-    const failure = phaseFailure(err);
-    const detail = unreachableRegion ? `not ready: the primary region ${unreachableRegion} did not answer (${err.message})` : `not ready: ${failure.detail}`;
-    return { ready: false, exitCode: failure.exitCode, status: failure.status, detail, ...(unreachableRegion ? { unreachableRegion } : {}) };
+    return notReadyAfterAwsError(err, req);
   } finally {
     stop();
   }
+}
+
+function notReadyAfterAwsError(err: AwsCallError, req: DrillRequest): Readiness {
+  const unreachableRegion = unreachablePrimaryRegion(err, req);
+  const failure = phaseFailure(err);
+  const detail = unreachableRegion ? `not ready: the primary region ${unreachableRegion} did not answer (${err.message})` : `not ready: ${failure.detail}`;
+  return { ready: false, exitCode: failure.exitCode, status: failure.status, detail, ...(unreachableRegion ? { unreachableRegion } : {}) };
 }
 
 /** --dry-run: readiness only. Identity, observed state and both plans; nothing changes. */

@@ -178,11 +178,11 @@ async function runDry(req: RunRequest, plan: Plan): Promise<RunOutcome> {
   const unsubscribe = req.bus.subscribe((event) => appendFileSync(journal, `${JSON.stringify(event)}\n`));
   emitStarted(req, plan, false);
   let planned: DryRunResult | undefined;
-  const finish = (status: RunStatus, message?: string): RunOutcome => {
+  const finish = (status: RunStatus, message?: string, failures: RunOutcome['failures'] = []): RunOutcome => {
     const exitCode = EXIT_BY_STATUS[status];
     req.bus.emit({ type: 'run.finished', status, exitCode, durationMs: req.clock.now() - started, ...(message ? { message } : {}) });
     unsubscribe();
-    return { runId, status, exitCode, plan, failures: [], resumed: false, ...(planned ? { planned } : {}) };
+    return { runId, status, exitCode, plan, failures, resumed: false, ...(planned ? { planned } : {}) };
   };
   const checkpoint = blankCheckpoint(req, runId, plan);
   const memory = new Map<string, ResourceMemory>();
@@ -195,7 +195,11 @@ async function runDry(req: RunRequest, plan: Plan): Promise<RunOutcome> {
     if (result.failed) return finish('failed', 'some steps could not be observed: see the errors above');
     return finish('planned');
   } catch (err) {
-    if (err instanceof RefusedError) return finish('refused', err.message);
+    // Expected failures end the plan like any run (a run.finished event, an exit code); bugs propagate.
+    if (err instanceof DrctlError) {
+      req.bus.emit({ type: 'note', message: `${err.message}${err.hint ? `\nhint: ${err.hint}` : ''}` });
+      return finish(err instanceof RefusedError ? 'refused' : 'failed', err.message, [{ key: '(plan)', error: err }]);
+    }
     unsubscribe();
     throw err;
   }
