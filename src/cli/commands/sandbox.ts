@@ -19,7 +19,10 @@ export async function sandboxCommand(raw: { file?: string; port: string; state?:
   });
   output.out(`drctl sandbox listening on ${server.url} (seeded from ${loaded.map((l) => l.file).join(', ')})`);
   output.out('Export this to point AWS tools at it:');
-  for (const [key, value] of Object.entries(server.env)) output.out(`  export ${key}=${value}`);
+  // HTTP_PROXY would send every HTTP request of the shell to the sandbox: shown only for the one command that needs it.
+  for (const [key, value] of Object.entries(server.env)) if (key !== 'HTTP_PROXY') output.out(`  export ${key}=${value}`);
+  output.out(`The AWS CLI also needs --endpoint-url ${server.url} on every call, and for s3control a proxy, e.g.:`);
+  output.out(`  HTTP_PROXY=${server.url} aws --endpoint-url ${server.url} s3control list-jobs --account-id <account id>`);
   output.out(`Run drctl against it with --sandbox-endpoint ${server.url}. Ctrl-C stops the sandbox${raw.state ? ` (the world is saved to ${raw.state})` : ''}.`);
   await new Promise<void>((resolveStop) => {
     const stop = () => resolveStop();
