@@ -122,6 +122,17 @@ describe('S3 Batch Replication jobs', () => {
     expect((await statusOf(control, JobId))?.Status).toBe('Complete');
   });
 
+  it('waits in Suspended when ConfirmationRequired is omitted (the service default), so a client must send false explicitly', async () => {
+    const kit = makeKit();
+    scenario(kit);
+    const control = kit.s3control(ACCOUNT_A, REGION_A);
+    const input = jobInput();
+    delete input.ConfirmationRequired;
+    const { JobId = '' } = await control.send(new CreateJobCommand(input));
+    kit.clock.advance(600_000);
+    expect(await statusOf(control, JobId)).toMatchObject({ Status: 'Suspended', SuspendedCause: 'AwaitingConfirmation', ConfirmationRequired: true });
+  });
+
   it('is idempotent per ClientRequestToken: same request → same job, different request → IdempotencyException', async () => {
     const kit = makeKit();
     scenario(kit);

@@ -122,7 +122,8 @@ export function readCreateJob(root: XmlNode): { request: JobRequest; clientReque
     operation: 'S3ReplicateObject',
     priority,
     roleArn,
-    confirmationRequired: childBoolean(root, 'ConfirmationRequired') ?? false,
+    // Omitted means confirmation is required (the job waits in Suspended), as for the CLI without --no-confirmation-required.
+    confirmationRequired: childBoolean(root, 'ConfirmationRequired') ?? true,
     ...(description !== undefined ? { description } : {}),
     report: readReport(root),
     manifestGenerator: readManifestGenerator(root),
