@@ -83,6 +83,18 @@ describe('FSx CreateFileSystem / DescribeFileSystems', () => {
     expect(hdd.FileSystem?.StorageType).toBe('HDD');
   });
 
+  it('refuses a ClientRequestToken longer than 63 characters or outside its character set, as FSx does', async () => {
+    const kit = makeKit();
+    const fsx = kit.fsx(ACCOUNT_A, REGION_A);
+    const tooLong = await errorOf(fsx.send(new CreateFileSystemCommand(persistent2({ ClientRequestToken: 'a'.repeat(64) }))));
+    expect(tooLong.name).toBe('BadRequest');
+    expect(tooLong.message).toContain('ClientRequestToken');
+    const badChars = await errorOf(fsx.send(new CreateFileSystemCommand(persistent2({ ClientRequestToken: 'drctl run:1' }))));
+    expect(badChars.name).toBe('BadRequest');
+    const longest = await fsx.send(new CreateFileSystemCommand(persistent2({ ClientRequestToken: 'a'.repeat(63) })));
+    expect(longest.FileSystem?.Lifecycle).toBe('CREATING');
+  });
+
   it('is idempotent per ClientRequestToken, and names the parameter that differs', async () => {
     const kit = makeKit();
     const fsx = kit.fsx(ACCOUNT_A, REGION_A);

@@ -27,6 +27,19 @@ export const FSX_OPERATIONS: Record<string, Operation> = {
   CancelDataRepositoryTask: (world, call, input) => cancelTask(world, call.accountId, call.region, input, call.now),
 };
 
+/**
+ * FSx's ClientRequestToken is 1-63 characters of `[A-za-z0-9_.-]` (the model's `A-z` also admits `[\]^_\``).
+ * Checked for every operation, so a client that trims to 64 (the S3 Control limit) fails here as on AWS.
+ */
+function checkClientRequestToken(input: Input): void {
+  const token = input['ClientRequestToken'];
+  if (token === undefined || token === null) return;
+  if (typeof token !== 'string' || !/^[A-za-z0-9_.-]{1,63}$/.test(token)) {
+    const shown = typeof token === 'string' ? `'${token}' (${token.length} characters)` : 'a non-string value';
+    throw new AwsError('BadRequest', 400, `ClientRequestToken ${shown} must be 1-63 characters of letters, digits, '_', '.' and '-'.`);
+  }
+}
+
 export const fsxService: SandboxService = {
   service: 'fsx',
   operationOf: (request: SandboxRequest) => awsJsonOperation(request),
@@ -40,6 +53,7 @@ export const fsxService: SandboxService = {
     } catch {
       throw new AwsError('BadRequest', 400, `The request body of ${name} is not valid JSON.`);
     }
+    checkClientRequestToken(input);
     return awsJsonResponse('1.1', operation(world, call, input));
   },
   renderError: (error: AwsError) => awsJsonError('1.1', error),
