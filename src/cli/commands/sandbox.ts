@@ -16,6 +16,13 @@ export async function sandboxCommand(raw: { file?: string; port: string; state?:
     port,
     ...(raw.state ? { stateFile: resolve(raw.state) } : {}),
     ...(raw.scenario ? { scenarioFile: resolve(raw.scenario) } : {}),
+  }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EADDRINUSE') {
+      throw new InputError('port-in-use', `port ${port} on 127.0.0.1 is already in use (another drctl sandbox?)`, {
+        hint: 'Stop whatever listens there, or pick another port: --port 4567, or --port 0 for any free one.',
+      });
+    }
+    throw err;
   });
   output.out(`drctl sandbox listening on ${server.url} (seeded from ${loaded.map((l) => l.file).join(', ')})`);
   output.out('Export this to point AWS tools at it:');
