@@ -21,6 +21,8 @@ export interface DryRunResult {
   /** Steps that would change something in AWS (apply decisions with calls). */
   wouldChange: string[];
   failed: boolean;
+  /** Ctrl-C: planning stopped before every step was observed. */
+  interrupted?: boolean;
   decisions: Array<{ key: string; decision: Decision | { state: 'after'; upstream: string[] } | { state: 'skipped'; reason: string } }>;
 }
 
@@ -34,6 +36,11 @@ export async function planDryRun(deps: ContextDeps & { plan: Plan; checkpoint: C
   const settled = new Map<string, string>();
   const result: DryRunResult = { refused: false, refusals: [], wouldChange: [], failed: false, decisions: [] };
   for (const step of orderSteps(deps.plan.steps)) {
+    // Ctrl-C: stop observing (a slow or unreachable region would otherwise keep the operator waiting for nothing).
+    if (deps.signal.aborted) {
+      result.interrupted = true;
+      break;
+    }
     const kind = findStepKind(step.kind);
     if (!kind) continue;
     const state: StepState = deps.checkpoint.steps.find((s) => s.key === step.key) ?? {
@@ -78,6 +85,10 @@ export async function planDryRun(deps: ContextDeps & { plan: Plan; checkpoint: C
         deps.events.emit({ type: 'step.planned', key: step.key, reason: `would refuse: ${decision.reason} (${decision.hint})`, calls: [], afterPending: false, state: 'blocked' });
       }
     } catch (err) {
+      if (deps.signal.aborted) {
+        result.interrupted = true;
+        break;
+      }
       result.failed = true;
       pending.add(step.key);
       deps.events.emit({ type: 'step.failed', key: step.key, durationMs: 0, error: toEventError(err) });

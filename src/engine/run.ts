@@ -191,6 +191,7 @@ async function runDry(req: RunRequest, plan: Plan): Promise<RunOutcome> {
     const aws = await req.createGateway({ runId, dryRun: true, deniedTargets: deniedTargets(req), onCall: onCallFor(req) });
     if (!req.planAfter) await verifyAccounts(req, aws, plan);
     const result = (planned = await planDryRun({ ...contextDeps(req, runId, aws, checkpoint, memory, new Set()), plan, checkpoint, ...(req.planAfter ? { assumeAfter: req.planAfter } : {}) }));
+    if (result.interrupted) return finish('interrupted', 'interrupted (Ctrl-C) before every step was planned; nothing was changed');
     if (result.refused) return finish('refused', `a preflight or safety check would refuse: ${result.refusals.join('; ')}`);
     if (result.failed) return finish('failed', 'some steps could not be observed: see the errors above');
     return finish('planned');

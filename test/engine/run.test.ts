@@ -209,6 +209,21 @@ describe('runOperation', () => {
     expect(planned[1]).toMatchObject({ afterPending: true, reason: 'after fs-a/one' });
   });
 
+  it('dry-run stops planning on Ctrl-C and ends interrupted (exit 130), not planned', async () => {
+    const controller = new AbortController();
+    const events: RunEvent[] = [];
+    const req = request(fakeRunbook(['fs-a', 'fs-b']), { signal: controller.signal, flags: { dryRun: true, yes: false, force: false, primaryUnavailable: false, mode: 'preserve', approve: [], pollScale: 1 } }, events);
+    req.bus.subscribe((e) => {
+      if (e.type === 'step.planned') controller.abort(new Error('interrupted'));
+    });
+    const outcome = await runOperation(req);
+    expect(outcome.exitCode).toBe(130);
+    expect(outcome.status).toBe('interrupted');
+    expect(events.filter((e) => e.type === 'step.planned')).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'interrupted', exitCode: 130 });
+    expect(world.mutations).toEqual([]);
+  });
+
   it('dry-run exits 3 when a check would refuse', async () => {
     world.blocked.add('fs-a-one');
     const outcome = await runOperation(request(fakeRunbook(['fs-a']), { flags: { dryRun: true, yes: false, force: false, primaryUnavailable: false, mode: 'preserve', approve: [], pollScale: 1 } }));
