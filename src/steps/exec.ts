@@ -76,7 +76,7 @@ export const exec: StepKind<Params, null> = {
   async apply(ctx, p) {
     const env = { ...process.env, ...execEnvironment(ctx), ...p.env };
     const started = ctx.clock.now();
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+    const { code, signal, output } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', p.run], { cwd: p.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
       const collect = (chunk: Buffer) => {
@@ -86,11 +86,13 @@ export const exec: StepKind<Params, null> = {
       child.stdout.on('data', collect);
       child.stderr.on('data', collect);
       child.on('error', reject);
-      child.on('close', (exitCode) => resolve({ code: exitCode, output }));
+      child.on('close', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal, output }));
     });
     for (const line of output.trimEnd().split('\n').filter(Boolean).slice(-20)) ctx.note(`| ${line}`);
     if (code !== 0) {
-      throw new StepError('exec-failed', `${ctx.stepKey}: command exited with ${code}: ${p.run}`, {
+      // A command killed by a signal has no exit code (Node reports null): name the signal instead.
+      const how = code === null ? `was killed by ${signal ?? 'a signal'}` : `exited with ${code}`;
+      throw new StepError('exec-failed', `${ctx.stepKey}: command ${how}: ${p.run}`, {
         hint: 'Fix the command or its environment, then re-run the same drctl command to resume at this step.',
       });
     }

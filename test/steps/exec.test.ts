@@ -36,6 +36,15 @@ describe('exec', () => {
     expect(ctx.notes.join('\n')).toContain('| nope');
   });
 
+  it('a command killed by a signal says which signal, not "exited with null"', async () => {
+    const ctx = buildStepContext();
+    const params = exec.params.parse({ run: 'kill -TERM $$' });
+    const err = await exec.apply(ctx, params, null, 'run').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StepError);
+    expect((err as StepError).message).toContain('was killed by SIGTERM');
+    expect((err as StepError).message).not.toContain('null');
+  });
+
   it('in a dry run only says what it would run', () => {
     const ctx = buildStepContext({ flags: { dryRun: true } });
     const decision = exec.decide(null, exec.params.parse({ run: './switch-dns.sh' }), ctx);
