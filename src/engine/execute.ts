@@ -198,8 +198,12 @@ async function attemptStep(
     const elapsed = deps.clock.now() - waitStarted;
     const reason = decision.reason;
     if (elapsed > timeoutMs) {
+      // The step wants a phase it already applied: resuming would only wait again (a phase is never applied twice).
+      const sent = phase !== undefined ? state.applied.find((a) => a.phase === phase) : undefined;
       throw new StepError('wait-timeout', `${step.key}: still not done after ${renderDuration(elapsed)}: ${reason}`, {
-        hint: 'Re-run the same command to keep waiting (the run resumes here), or raise the step\'s `timeout:` in the runbook.',
+        hint: sent
+          ? `drctl already applied '${phase}' at ${iso(deps, sent.at)}, but AWS still shows the state before it (was it undone, or did it never take effect?). Check ${step.resource} in AWS; re-running the same command only keeps waiting, \`drctl ${deps.operation} --fs ${step.resource} --new-run\` starts over and applies it again.`
+          : 'Re-run the same command to keep waiting (the run resumes here), or raise the step\'s `timeout:` in the runbook.',
       });
     }
     if (reason !== lastReason || (polls > 0 && polls % 10 === 0)) {

@@ -158,6 +158,21 @@ describe('runOperation', () => {
     expect(outcome.failures[0]?.error.code).toBe('wait-timeout');
   });
 
+  it('a wait that times out because AWS no longer shows an applied phase says so and points to --new-run, not to resuming', async () => {
+    const req = request(fakeRunbook(['fs-a'], ['one']));
+    // The change drctl made is undone behind its back: the step asks for the same phase again, which is never re-sent.
+    req.bus.subscribe((e) => {
+      if (e.type === 'step.waiting') delete world.things['fs-a-one'];
+    });
+    const outcome = await runOperation(req);
+    expect(outcome.exitCode).toBe(1);
+    const error = outcome.failures[0]?.error;
+    expect(error?.code).toBe('wait-timeout');
+    expect(error?.hint).toContain("already applied 'create'");
+    expect(error?.hint).toContain('drctl failover --fs fs-a --new-run');
+    expect(world.mutations).toEqual(['fs-a-one']);
+  });
+
   it('refuses a second run while the lock is held, naming the holder (exit 4)', async () => {
     await acquireLock(stateDirAt(dir), { user: 'alice', host: 'ops-1', pid: 4242, runId: 'r-1', operation: 'failover', runbook: 'test', since: '2026-01-01T00:00:00Z' }, ['fs-a']);
     const err = await runOperation(request(fakeRunbook(['fs-a']))).catch((e: unknown) => e);
