@@ -10,6 +10,7 @@ import type { AnyStepKind, Decision, Outputs, StepContext } from '../steps/types
 import type { Checkpoint, StepState } from './checkpoint.js';
 import type { EventError, RunStatus } from './events.js';
 import type { Plan, PlannedStep } from './plan.js';
+import { describeContextFor } from './plan.js';
 import { isRetryableError, planPollDelay, planRetryDelay } from './retry.js';
 import type { ContextDeps } from './step-context.js';
 import { buildStepContext } from './step-context.js';
@@ -261,3 +262,37 @@ export function outputsByStep(checkpoint: Checkpoint, resource: string): Record<
 }
 
 export type { StepContext };
+
+/**
+ * Before a resumed run goes on: the steps finished in an earlier session are reported as such (so every step has
+ * its event in this session's journal and summary), and checks whose verdict can go stale (recheckOnResume) are
+ * checked again — a failover resumed hours later must not promote on a lag measured back then.
+ */
+export async function recheckBeforeResume(deps: ExecuteDeps): Promise<void> {
+  // Once a step has changed something in AWS for a resource, its preflight describes a state that is gone on
+  // purpose: only resources with no AWS change yet are checked again (gates and local commands do not count).
+  const changed = new Set<string>();
+  for (const step of deps.plan.steps) {
+    const state = deps.checkpoint.steps.find((s) => s.key === step.key);
+    const dctx = describeContextFor(deps.runbook, step.resource, deps.operation, deps.flags);
+    if (state && state.applied.length > 0 && kindFor(step).calls(step.params, dctx).length > 0) changed.add(step.resource);
+  }
+  for (const step of deps.plan.steps) {
+    const state = deps.checkpoint.steps.find((s) => s.key === step.key);
+    if (!state || (state.status !== 'done' && state.status !== 'skipped')) continue;
+    const kind = kindFor(step);
+    if (kind.recheckOnResume && state.applied.length === 0 && !changed.has(step.resource)) {
+      const ctx = buildStepContext(deps, step, state);
+      const decision = await currentStepKey.run(step.key, async () => kind.decide(await kind.observe(ctx, step.params), step.params, ctx));
+      if (decision.state === 'blocked') {
+        const error = new RefusedError('step-refused', `${step.key} (checked again on resume): ${decision.reason}`, { hint: decision.hint });
+        deps.events.emit({ type: 'step.failed', key: step.key, durationMs: 0, error: toEventError(error) });
+        throw error;
+      }
+      if (decision.state === 'done') Object.assign(state.outputs, decision.outputs ?? {});
+      deps.events.emit({ type: 'step.done', key: step.key, skipped: true, reason: `checked again on resume: ${decision.reason}`, durationMs: 0, outputs: state.outputs });
+      continue;
+    }
+    deps.events.emit({ type: 'step.done', key: step.key, skipped: true, reason: `done earlier in this run: ${state.reason ?? 'finished'}`, durationMs: 0, outputs: state.outputs });
+  }
+}

@@ -20,7 +20,7 @@ import { readMemory, writeMemory } from './memory.js';
 import { accountsTouched, planRun } from './plan.js';
 import type { Plan } from './plan.js';
 import type { StateDir } from './state-dir.js';
-import { currentStepKey, executePlan, outputsByStep, toEventError } from './execute.js';
+import { currentStepKey, executePlan, outputsByStep, recheckBeforeResume, toEventError } from './execute.js';
 import type { ExecuteResult } from './execute.js';
 import { planDryRun } from './dry-run.js';
 import type { DryRunResult } from './dry-run.js';
@@ -296,7 +296,9 @@ async function runForReal(req: RunRequest, plan: Plan): Promise<RunOutcome> {
       try {
         await verifyAccounts(req, aws, plan);
         checkpoint.identities = aws.identities();
-        result = await executePlan({ ...contextDeps(req, runId, aws, checkpoint, memory, dirty), plan, checkpoint, parallel: req.parallel, persist, ...(req.random ? { random: req.random } : {}) });
+        const deps = { ...contextDeps(req, runId, aws, checkpoint, memory, dirty), plan, checkpoint, parallel: req.parallel, persist, ...(req.random ? { random: req.random } : {}) };
+        if (resumed) await recheckBeforeResume(deps);
+        result = await executePlan(deps);
       } catch (err) {
         if (!(err instanceof DrctlError)) throw err;
         result = { status: err instanceof RefusedError ? 'refused' : 'failed', failures: [{ key: '(preflight)', error: err }] };

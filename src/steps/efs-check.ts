@@ -176,6 +176,8 @@ export const efsCheck: StepKind<EfsCheckParams, EfsCheckObserved> = {
   kind: 'efs.check',
   summary: 'Preflight for EFS: proves replication is healthy and within RPO before failover, or that the DR side is writable before failback.',
   appliesTo: ['efs'],
+  // Lag and state may have changed since an interrupted run passed this check: a resume checks again.
+  recheckOnResume: true,
   params,
   describe(p, ctx) {
     const expect = expectationOf(p, ctx.operation);

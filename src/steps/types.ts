@@ -140,6 +140,11 @@ export interface StepKind<P = unknown, O = unknown> {
   decide(obs: O, p: P, ctx: StepContext): Decision;
   apply(ctx: StepContext, p: P, obs: O, phase: string): Promise<Outputs | void>;
   /**
+   * A read-only check whose verdict can go stale (replication lag against the RPO): when a run is resumed, the
+   * engine checks it again before going on, even though it passed in an earlier session.
+   */
+  recheckOnResume?: boolean;
+  /**
    * Defaults for the wait after apply (the runbook's `timeout` overrides timeoutMs). Absent: the step is done
    * as soon as apply returns (approval, exec), and its outputs are what apply returned.
    */
