@@ -187,7 +187,15 @@ export const efsReplicate: StepKind<EfsReplicateParams, EfsReplicateObserved> = 
       return {};
     }
     if (phase === 'create') {
-      await ctx.aws.call(obs.from, 'efs', 'CreateReplicationConfiguration', createInput(p, ctx));
+      try {
+        await ctx.aws.call(obs.from, 'efs', 'CreateReplicationConfiguration', createInput(p, ctx));
+      } catch (err) {
+        // EFS takes no idempotency token here: when the SDK retried a create whose first attempt had landed (a
+        // timeout), the retry is refused. If the very configuration we asked for now exists, the create worked.
+        const after = await efsReplicate.observe(ctx, p).catch(() => undefined);
+        if (!(err instanceof AwsCallError) || !after || !findReplication(after.replications, obs.from.fileSystemId, obs.to.fileSystemId)) throw err;
+        ctx.note(`CreateReplicationConfiguration answered ${err.awsErrorName}, but the replication ${obs.from.fileSystemId} → ${obs.to.fileSystemId} exists: an earlier attempt of the same call created it`);
+      }
       return { replicationCreatedAt: iso(ctx.clock.now()) };
     }
     throw new Error(`efs.replicate: unknown phase ${phase}`);

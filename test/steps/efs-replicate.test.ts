@@ -124,6 +124,17 @@ describe('efs.replicate secondary → primary (failback, preserve)', () => {
     await expect(applyDecided(ctx, p)).rejects.toMatchObject({ awsErrorName: 'BadRequest', requestId: 'req-9', account: 'dr', accountId: '222222222222', region: 'us-west-2', retryable: false });
   });
 
+  it('treats a create refused because an earlier attempt of the same call landed (SDK retry) as done', async () => {
+    aws.fs(EFS_PRIMARY_ID).protection = 'DISABLED';
+    const { ctx, p } = setup(back);
+    const { obs, decision } = await decideNow(ctx, p);
+    expect(decision).toMatchObject({ state: 'apply', phase: 'create' });
+    aws.replications = [replication('secondary-to-primary', 'ENABLING')];
+    aws.failNext('CreateReplicationConfigurationCommand', awsError('BadRequest', { status: 400, message: 'file system is already in a replication configuration' }));
+    await expect(efsReplicate.apply(ctx, p, obs, 'create')).resolves.toMatchObject({ replicationCreatedAt: expect.any(String) });
+    expect(ctx.notes.join('\n')).toContain('an earlier attempt of the same call created it');
+  });
+
   it('marks throttling retryable', async () => {
     aws.failNext('DescribeFileSystemsCommand', awsError('ThrottlingException', { status: 429 }));
     const { ctx, p } = setup(back);
