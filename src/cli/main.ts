@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, InputError, isDrctlError } from '../errors.js';
+import { EVENT_SCHEMA_VERSION } from '../engine/events.js';
 import type { RawRunOptions } from './options.js';
 import { createProcessOutput } from '../report/output.js';
 import type { Output } from '../report/output.js';
@@ -201,10 +202,27 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     exitCode = exitCodeFor(err, output);
+    if (wantsJson(argv)) output.out(JSON.stringify(renderErrorEvent(err, exitCode)));
   }
   process.exitCode = exitCode;
   // Interrupted runs must not linger on open sockets or timers.
   if (exitCode === ExitCode.interrupted) process.exit(exitCode);
+}
+
+function wantsJson(argv: string[]): boolean {
+  const i = argv.indexOf('--output');
+  return argv.includes('--output=json') || (i >= 0 && argv[i + 1] === 'json');
+}
+
+/**
+ * With --output json, an error that stops a command before any run starts (lock held, unknown --fs, bad flag)
+ * is still one JSON line on stdout, so a pipeline reading events always gets the outcome.
+ */
+function renderErrorEvent(err: unknown, exitCode: number): Record<string, unknown> {
+  const base = { type: 'command.failed', schemaVersion: EVENT_SCHEMA_VERSION, time: new Date().toISOString(), exitCode };
+  if (isDrctlError(err)) return { ...base, code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+  if (err instanceof CommanderError) return { ...base, code: 'invalid-arguments', message: err.message };
+  return { ...base, code: 'internal-error', message: err instanceof Error ? err.message : String(err) };
 }
 
 function exitCodeFor(err: unknown, output: Output): number {
