@@ -2,20 +2,17 @@
  * The real AWS CLI against the HTTP sandbox. Skips only when `aws` is not installed. The CLI runs as a child
  * process (async, so this process keeps serving it).
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxServer, type SandboxServer } from '../../src/sandbox/http-server.js';
 import { createFileSystem } from '../../src/sandbox/services/efs/file-systems.js';
 import { createReplicationForTest } from './efs-helpers.js';
-import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, World } from '../../src/sandbox/world.js';
+import { World } from '../../src/sandbox/world.js';
+import { hasAwsCli, runAwsCli } from '../helpers/aws-cli.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { ACCOUNT_A, REGION_A, REGION_B } from './kit.js';
 
-const run = promisify(execFile);
-const hasAws = spawnSync('sh', ['-c', 'command -v aws'], { stdio: 'ignore' }).status === 0;
 
-describe.skipIf(!hasAws)('the real AWS CLI against the sandbox', () => {
+describe.skipIf(!hasAwsCli)('the real AWS CLI against the sandbox', () => {
   let server: SandboxServer;
   let world: World;
   let clock: FakeClock;
@@ -33,27 +30,8 @@ describe.skipIf(!hasAws)('the real AWS CLI against the sandbox', () => {
   });
   afterAll(async () => server.close());
 
-  async function aws(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(aws_|https?_proxy$|all_proxy$)/i.test(k)) env[k] = v;
-    Object.assign(env, {
-      AWS_ACCESS_KEY_ID: BASE_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: BASE_SECRET_ACCESS_KEY,
-      AWS_DEFAULT_REGION: REGION_A,
-      AWS_CONFIG_FILE: '/nonexistent/aws-config',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_MAX_ATTEMPTS: '1',
-      NO_PROXY: '127.0.0.1,localhost',
-    });
-    try {
-      const out = await run('aws', ['--endpoint-url', server.url, '--output', 'json', ...args], { env, timeout: 30_000 });
-      return { ...out, code: 0 };
-    } catch (error) {
-      const e = error as { stdout?: string; stderr?: string; code?: number };
-      return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: e.code ?? -1 };
-    }
-  }
+  const aws = (...args: string[]) => runAwsCli(server.url, REGION_A, args);
+
 
   it('sts get-caller-identity', async () => {
     const out = await aws('sts', 'get-caller-identity');

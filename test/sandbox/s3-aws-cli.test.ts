@@ -4,26 +4,23 @@
  * host). Skips only when `aws` is not installed. The CLI runs as a child process, asynchronously, so this
  * process keeps serving it.
  */
-import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxServer, type SandboxServer } from '../../src/sandbox/http-server.js';
 import { createAvailableLustre, createLinkedAssociation } from '../../src/sandbox/services/fsx/index.js';
 import { ensureBucket, setBucketReplication, v2Rule, writeObject } from '../../src/sandbox/services/s3/index.js';
-import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, World } from '../../src/sandbox/world.js';
+import { World } from '../../src/sandbox/world.js';
+import { hasAwsCli, runAwsCli } from '../helpers/aws-cli.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { STORAGE_SERVICES } from './s3-kit.js';
 
-const run = promisify(execFile);
-const hasAws = spawnSync('sh', ['-c', 'command -v aws'], { stdio: 'ignore' }).status === 0;
 const ACCOUNT = '111111111111';
 const REGION = 'us-east-1';
 
-describe.skipIf(!hasAws)('the real AWS CLI against the sandbox: S3, FSx, S3 Control', () => {
+describe.skipIf(!hasAwsCli)('the real AWS CLI against the sandbox: S3, FSx, S3 Control', () => {
   let server: SandboxServer;
   let world: World;
   let clock: FakeClock;
@@ -46,28 +43,8 @@ describe.skipIf(!hasAws)('the real AWS CLI against the sandbox: S3, FSx, S3 Cont
   });
   afterAll(async () => server.close());
 
-  async function aws(args: string[], extraEnv: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(aws_|https?_proxy$|all_proxy$|no_proxy$)/i.test(k)) env[k] = v;
-    Object.assign(env, {
-      AWS_ACCESS_KEY_ID: BASE_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: BASE_SECRET_ACCESS_KEY,
-      AWS_DEFAULT_REGION: REGION,
-      AWS_CONFIG_FILE: '/nonexistent/aws-config',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_MAX_ATTEMPTS: '1',
-      NO_PROXY: '127.0.0.1,localhost',
-      ...extraEnv,
-    });
-    try {
-      const out = await run('aws', ['--endpoint-url', server.url, '--output', 'json', ...args], { env, timeout: 30_000 });
-      return { ...out, code: 0 };
-    } catch (error) {
-      const e = error as { stdout?: string; stderr?: string; code?: number };
-      return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: e.code ?? -1 };
-    }
-  }
+  const aws = (args: string[], extraEnv: Record<string, string> = {}) => runAwsCli(server.url, REGION, args, extraEnv);
+
 
   it('s3api get-bucket-replication echoes the configuration, and names ReplicationConfigurationNotFoundError', async () => {
     const out = await aws(['s3api', 'get-bucket-replication', '--bucket', 'cli-src']);
