@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, InputError, isDrctlError } from '../errors.js';
 import { EVENT_SCHEMA_VERSION } from '../engine/events.js';
+import { installExit } from './exit.js';
 import type { RawRunOptions } from './options.js';
 import { createProcessOutput } from '../report/output.js';
 import type { Output } from '../report/output.js';
@@ -193,6 +194,7 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
 }
 
 export async function main(argv: string[]): Promise<void> {
+  installExit((code) => process.exit(code));
   const output = createProcessOutput({ noColor: argv.includes('--no-color') });
   let exitCode: number = ExitCode.ok;
   const program = buildProgram(output, (code) => {

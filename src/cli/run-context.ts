@@ -17,6 +17,7 @@ import { parseDuration } from '../util/duration.js';
 import { createAwsGateway } from '../aws/clients.js';
 import type { LoadedRunbook } from '../runbook/read.js';
 import type { CliSandbox } from './sandbox-session.js';
+import { requestImmediateExit } from './exit.js';
 
 /** Production polls every ~15 s; the sandbox's state machines move in seconds, so its runs poll faster. */
 export const SANDBOX_POLL_SCALE = 0.02;
@@ -51,7 +52,7 @@ export function prepareRunContext(
       output.err('Interrupted: finishing the AWS call in flight and saving the checkpoint (Ctrl-C again to quit at once)...');
       controller.abort(new Error('interrupted'));
     } else {
-      process.exit(130);
+      requestImmediateExit(130);
     }
   };
   process.on('SIGINT', onSignal);
