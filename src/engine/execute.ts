@@ -6,7 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DeclinedError, DrctlError, InterruptedError, RefusedError, StepError, errorMessage } from '../errors.js';
 import { findStepKind } from '../steps/registry.js';
-import type { AnyStepKind, Decision, Outputs, StepContext } from '../steps/types.js';
+import type { AnyStepKind, Decision, Outputs } from '../steps/types.js';
 import type { Checkpoint, StepState } from './checkpoint.js';
 import type { EventError, RunStatus } from './events.js';
 import type { Plan, PlannedStep } from './plan.js';
@@ -261,7 +261,6 @@ export function outputsByStep(checkpoint: Checkpoint, resource: string): Record<
   return result;
 }
 
-export type { StepContext };
 
 /**
  * Before a resumed run goes on: the steps finished in an earlier session are reported as such (so every step has

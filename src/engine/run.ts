@@ -20,7 +20,7 @@ import { readMemory, writeMemory } from './memory.js';
 import { accountsTouched, planRun } from './plan.js';
 import type { Plan } from './plan.js';
 import type { StateDir } from './state-dir.js';
-import { currentStepKey, executePlan, outputsByStep, recheckBeforeResume, toEventError } from './execute.js';
+import { currentStepKey, executePlan, outputsByStep, recheckBeforeResume } from './execute.js';
 import type { ExecuteResult } from './execute.js';
 import { planDryRun } from './dry-run.js';
 import type { DryRunResult } from './dry-run.js';
@@ -326,4 +326,3 @@ async function runForReal(req: RunRequest, plan: Plan): Promise<RunOutcome> {
   }
 }
 
-export { toEventError };

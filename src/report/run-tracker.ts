@@ -4,7 +4,7 @@
  * that make up the final summary. Pure bookkeeping: no output.
  */
 import type { RunEvent } from '../engine/events.js';
-import type { Decision, Operation } from '../steps/types.js';
+import type { Operation } from '../steps/types.js';
 
 export type EventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 

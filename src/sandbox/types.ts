@@ -4,7 +4,6 @@
  * requestHandler (--sandbox). Services live one folder each under services/, with the same shape.
  */
 import type { ServiceName } from '../aws/operations.js';
-import type { Clock } from '../util/clock.js';
 import type { AwsError } from './protocol/errors.js';
 import type { World } from './world.js';
 
@@ -42,7 +41,6 @@ export interface ServiceHandler<W> {
   handle(request: SandboxRequest, call: CallContext, world: W): Promise<SandboxResponse> | SandboxResponse;
 }
 
-export interface SandboxClock extends Clock {}
 
 /**
  * A service as the router sees it: it names the operation of a request (for fault matching and NotImplemented
